@@ -1,0 +1,1 @@
+"""The assessment engine: maturity models as data, questionnaires, response ingestion, scoring."""

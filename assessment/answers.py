@@ -1,0 +1,108 @@
+"""Turning raw answers ("3 - Defined", "3", "2,5", "N/A") into scale values, independent of locale."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from assessment.model import MaturityModel, Scale
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_LEADING_NUMBER = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*[-.:)]\s*\S")
+
+# Codes in the `status` column of an answers table.
+VALUE, NOT_APPLICABLE, DONT_KNOW, MISSING, INVALID = "value", "not_applicable", "dont_know", "missing", "invalid"
+
+
+def normalise_text(text: object) -> str:
+    """Case-folded, NFKC-normalised, single-spaced text with typographic dashes made plain."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).translate(_DASHES)
+    s = s.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(s.split()).casefold()
+
+
+def parse_number(text: object) -> float | None:
+    """A number written with a decimal point or a decimal comma ('2,5'), or None. Never uses the locale."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return None if isinstance(text, float) and math.isnan(text) else float(text)
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if not s:
+        return None
+    if "," in s and "." in s:  # 1.234,5 or 1,234.5: the last separator is the decimal one
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return None
+    return float(s.replace(",", "."))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    value: float
+    status: str
+
+
+class ScaleReader:
+    """Reads raw answers for one scale: labels, 'value - label', bare values and aliases."""
+
+    def __init__(self, scale: Scale):
+        self.scale = scale
+        self.tokens: dict[str, Decoded] = {}
+        for opt in scale.options:
+            decoded = Decoded(opt.value if opt.kind == VALUE else math.nan, opt.kind)
+            names = [opt.label, *opt.aliases]
+            if opt.kind == VALUE:
+                num = f"{opt.value:g}"
+                names += [f"{num} - {opt.label}", f"{num}-{opt.label}", f"{num}. {opt.label}",
+                          f"{num}: {opt.label}", f"{num} {opt.label}", f"({num}) {opt.label}"]
+            for name in names:
+                self.tokens.setdefault(normalise_text(name), decoded)
+        self.values = np.array([o.value for o in scale.value_options], dtype=float)
+
+    def expected(self) -> str:
+        labels = [self.scale.display_label(o) for o in self.scale.options]
+        return "one of " + ", ".join(repr(x) for x in labels)
+
+    def decode(self, raw: object) -> Decoded:
+        """The value and status of one raw answer; status 'missing' for blank, 'invalid' if off the scale."""
+        key = normalise_text(raw)
+        if key == "":
+            return Decoded(math.nan, MISSING)
+        hit = self.tokens.get(key)
+        if hit is not None:
+            return hit
+        num = parse_number(raw)
+        if num is None:
+            m = _LEADING_NUMBER.match(key)  # '3 - Defined (written down)': a relabelled option
+            num = parse_number(m.group(1)) if m else None
+        if num is not None:
+            close = np.flatnonzero(np.isclose(self.values, num, rtol=0, atol=1e-6))
+            if close.size:
+                return Decoded(float(self.values[close[0]]), VALUE)
+        return Decoded(math.nan, INVALID)
+
+
+def decode_answers(raw: pd.Series, scales: pd.Series, model: MaturityModel) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised decoding of raw answers, each against its question's scale -> (values, statuses).
+
+    Decodes each distinct (scale, answer) pair once, so a million answers cost little more than a
+    thousand distinct ones.
+    """
+    readers = {sid: ScaleReader(s) for sid, s in model.scales.items()}
+    pairs = pd.MultiIndex.from_arrays([scales.astype(object).to_numpy(), raw.astype(object).to_numpy()])
+    codes, uniques = pd.factorize(pairs)
+    vals = np.empty(len(uniques), dtype=float)
+    stats = np.empty(len(uniques), dtype=object)
+    for i, (sid, answer) in enumerate(uniques):
+        d = readers[sid].decode(answer)
+        vals[i], stats[i] = d.value, d.status
+    return vals[codes], stats[codes]

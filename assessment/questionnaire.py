@@ -1,0 +1,207 @@
+"""The offline questionnaire: an Excel workbook a respondent fills in, and reading it back.
+
+Layout of the `Questionnaire` sheet: name and role cells at the top, then one row per question with a
+hidden, stable question id in column A and drop-down lists for the answer and the importance rating.
+A hidden `_workbench` sheet marks the file and records the model it was made for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assessment.model import MaturityModel
+from assessment.problems import Problem
+from assessment.roles import RoleGroup
+from assessment.tables import read_excel, sheet_rows
+
+MARKER = "workbench-questionnaire"
+FORMAT_VERSION = 1
+SHEET = "Questionnaire"
+META_SHEET = "_workbench"
+LIST_SHEET = "Lists"
+HEADERS = ["Question ID", "#", "Domain", "Dimension", "Question", "Your answer", "Importance (optional)",
+           "Comment (optional)", "Evidence (optional)"]
+NAME_LABEL, ROLE_LABEL = "Your name (optional)", "Your role"
+COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based column index by header
+
+
+def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles: list[RoleGroup]):
+    """An openpyxl Workbook ready to save: instructions, the questionnaire and its drop-down lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    head_fill = PatternFill("solid", fgColor="1F4E79")
+    input_fill = PatternFill("solid", fgColor="FFF2CC")
+
+    # -- Instructions
+    ins = wb.active
+    ins.title = "Instructions"
+    ins.column_dimensions["A"].width = 28
+    ins.column_dimensions["B"].width = 90
+    lines = [
+        (f"Service maturity questionnaire: {client_name}", None),
+        (None, None),
+        ("What this is", f"This questionnaire measures how mature the practices of {client_name} are today, "
+                         f"using the model '{model.name}' (version {model.version}). There are no right or "
+                         "wrong answers: answer for what you see in your own daily work, not for what is "
+                         "written in policies or what you hope for."),
+        ("How to fill it in", "1. On the 'Questionnaire' sheet, pick your role (and, if you wish, type your "
+                              "name). 2. For every question pick an answer from the drop-down list in the "
+                              "yellow column. 3. Optionally rate how important the practice is to your "
+                              "customers, and add a comment or evidence. 4. Save the file and return it."),
+        ("Not applicable / Don't know", "Choose these when a question does not apply or when you cannot "
+                                        "judge it. They are left out of the scores, never counted as zero."),
+        ("Confidentiality", "Answers are reported by role group, never by person."),
+        (None, None),
+    ]
+    for scale_id, scale in model.scales.items():
+        if scale_id == model.importance_scale:
+            continue
+        lines.append((f"Answer scale: {scale.name or scale_id}", None))
+        for opt in scale.options:
+            lines.append((scale.display_label(opt), opt.description))
+        lines.append((None, None))
+    for r, (a, b) in enumerate(lines, start=1):
+        if a is not None:
+            ins.cell(r, 1, a).font = bold
+            ins.cell(r, 1).alignment = wrap
+        if b is not None:
+            ins.cell(r, 2, b).alignment = wrap
+    ins["A1"].font = Font(bold=True, size=14)
+
+    # -- Lists (hidden): the drop-down sources
+    lists = wb.create_sheet(LIST_SHEET)
+    list_ranges: dict[str, str] = {}
+    columns = [("roles", [r.name for r in roles])]
+    columns += [(sid, [s.display_label(o) for o in s.options]) for sid, s in model.scales.items()]
+    for j, (key, values) in enumerate(columns, start=1):
+        lists.cell(1, j, key)
+        for i, v in enumerate(values, start=2):
+            lists.cell(i, j, v)
+        letter = get_column_letter(j)
+        list_ranges[key] = f"{LIST_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+
+    # -- Meta (hidden): marks the file and records what it was made for
+    meta = wb.create_sheet(META_SHEET)
+    for i, (k, v) in enumerate([("marker", MARKER), ("format", FORMAT_VERSION), ("model_id", model.id),
+                                ("model_version", model.version), ("client_id", client_id)], start=1):
+        meta.cell(i, 1, k)
+        meta.cell(i, 2, v)
+    meta.sheet_state = "hidden"
+
+    # -- Questionnaire
+    ws = wb.create_sheet(SHEET, 1)
+    ws["B1"] = f"{client_name}: service maturity questionnaire"
+    ws["B1"].font = Font(bold=True, size=14)
+    ws["A3"], ws["A4"] = NAME_LABEL, ROLE_LABEL
+    for ref in ("C3", "C4"):
+        ws[ref].fill = input_fill
+        ws[ref].protection = Protection(locked=False)
+    role_dv = DataValidation(type="list", formula1=f"={list_ranges['roles']}", allow_blank=False,
+                             showErrorMessage=True, errorTitle="Role", error="Pick your role from the list.")
+    ws.add_data_validation(role_dv)
+    role_dv.add("C4")
+    header_row = 6
+    for j, h in enumerate(HEADERS, start=1):
+        c = ws.cell(header_row, j, h)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = head_fill
+        c.alignment = wrap
+    validations: dict[str, DataValidation] = {}
+
+    def dv_for(key: str, prompt: str) -> DataValidation:
+        if key not in validations:
+            dv = DataValidation(type="list", formula1=f"={list_ranges[key]}", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Answer", error=prompt)
+            ws.add_data_validation(dv)
+            validations[key] = dv
+        return validations[key]
+
+    qt = model.question_table
+    areas = model.area_table
+    for i, q in enumerate(qt.itertuples(index=False), start=1):
+        r = header_row + i
+        dim = q.dimension
+        values = [q.question, i, areas.loc[q.top, "name"], areas.loc[dim, "name"] if dim else "", q.text]
+        for j, v in enumerate(values, start=1):
+            ws.cell(r, j, v).alignment = wrap
+        ans = ws.cell(r, COL["Your answer"] + 1)
+        ans.fill = input_fill
+        dv_for(q.scale, "Pick an answer from the list.").add(ans.coordinate)
+        if model.importance_scale:
+            imp = ws.cell(r, COL["Importance (optional)"] + 1)
+            dv_for(model.importance_scale, "Pick an importance rating from the list.").add(imp.coordinate)
+    widths = {"A": 10, "B": 5, "C": 18, "D": 24, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
+    for letter, w in widths.items():
+        ws.column_dimensions[letter].width = w
+    ws.column_dimensions["A"].hidden = True  # stable ids stay, out of the respondent's way
+    ws.freeze_panes = ws.cell(header_row + 1, 3)
+    wb.active = 1
+    return wb
+
+
+@dataclass
+class ReturnedWorkbook:
+    """What a returned questionnaire holds, before validation against the engagement."""
+
+    respondent: str
+    role: str
+    role_cell: str
+    model_id: str
+    model_version: str
+    rows: list[dict]  # question, answer, importance, comment, evidence, row, answer_cell
+
+
+def is_questionnaire(wb) -> bool:
+    if META_SHEET not in wb.sheetnames:
+        return False
+    rows, _ = sheet_rows(wb[META_SHEET])
+    return bool(rows) and rows[0][:2] == ["marker", MARKER]
+
+
+def read_returned(wb, path: Path, source: str) -> tuple[ReturnedWorkbook | None, list[Problem]]:
+    """Read a filled-in questionnaire workbook; problems name the sheet and cell."""
+    meta_rows, _ = sheet_rows(wb[META_SHEET])
+    meta = {r[0]: r[1] for r in meta_rows if len(r) >= 2}
+    if SHEET not in wb.sheetnames:
+        return None, [Problem(source, f"the sheet '{SHEET}' is missing; expected the questionnaire as sent")]
+    rows, numbers = sheet_rows(wb[SHEET])
+    name = role = ""
+    role_cell = "C4"
+    header_at = None
+    for idx, (n, r) in enumerate(zip(numbers, rows)):
+        first = r[0] if r else ""
+        if first == NAME_LABEL and len(r) > 2:
+            name = r[2]
+        elif first == ROLE_LABEL:
+            role, role_cell = (r[2] if len(r) > 2 else ""), f"C{n}"
+        elif first == HEADERS[0]:
+            header_at = idx
+            break
+    if header_at is None:
+        return None, [Problem(source, f"sheet '{SHEET}' has no header row starting with '{HEADERS[0]}'; "
+                                      "expected the layout of the questionnaire as sent")]
+    found_headers = rows[header_at][:len(HEADERS)]
+    if found_headers != HEADERS:
+        return None, [Problem(source, f"sheet '{SHEET}' row {numbers[header_at]}: columns are {found_headers}; "
+                                      f"expected {HEADERS} (do not insert, move or delete columns)")]
+    out_rows = []
+    for n, r in zip(numbers[header_at + 1:], rows[header_at + 1:]):
+        r = r + [""] * (len(HEADERS) - len(r))
+        if not any(r):
+            continue
+        out_rows.append(dict(question=r[COL["Question ID"]], answer=r[COL["Your answer"]],
+                             importance=r[COL["Importance (optional)"]], comment=r[COL["Comment (optional)"]],
+                             evidence=r[COL["Evidence (optional)"]], row=n))
+    respondent = name.strip() or path.stem
+    return ReturnedWorkbook(respondent, role, role_cell, str(meta.get("model_id", "")),
+                            str(meta.get("model_version", "")), out_rows), []
+
+
+def open_workbook(path: Path, source: str):
+    return read_excel(path, source)

@@ -1,0 +1,1 @@
+"""Targets, gaps, initiatives, sequencing and scorecards (filled in by the roadmap issue)."""

@@ -1,0 +1,1 @@
+"""Engagements on disk, the CLI, and (later) batch runs, reports, widgets and the store."""

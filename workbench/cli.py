@@ -1,0 +1,133 @@
+"""The `workbench` command: scaffold engagements, make questionnaires, validate and score responses."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from assessment.model import builtin_models, load_model
+from assessment.problems import InputError
+from workbench import profile_output
+from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
+                                  write_questionnaire)
+
+EXIT_INPUT = 2  # bad input: every problem was printed, nothing was written
+
+
+def reports_input_errors(fn):
+    """Print every problem of an InputError to stderr and exit with code 2."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            click.echo(exc.render(), err=True)
+            sys.exit(EXIT_INPUT)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="maturity-workbench")
+def cli() -> None:
+    """Maturity Workbench: assess service-management maturity and plan the way up."""
+
+
+@cli.command("models")
+def models_cmd() -> None:
+    """List the built-in maturity models."""
+    for mid, path in sorted(builtin_models().items()):
+        m = load_model(path)
+        click.echo(f"{mid:<22} {m.version:<10} {len(m.dimensions):>3} {m.dimension_tier}s "
+                   f"{len(m.question_table):>4} questions  {m.name}")
+
+
+@cli.command("check-model")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@reports_input_errors
+def check_model_cmd(path: Path) -> None:
+    """Validate a maturity model YAML file and report every problem with its YAML path."""
+    m = load_model(path)
+    click.echo(f"{path}: model {m.id} {m.version} is valid: {len(m.dimensions)} {m.dimension_tier}s, "
+               f"{len(m.question_table)} questions.")
+    for line in m.describe_aggregation():
+        click.echo(f"  {line}")
+
+
+@cli.command("init-client")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", required=True, help="The client's name, e.g. 'Northbank IT Service Desk'.")
+@click.option("--model", "model_ref", default="service-management", show_default=True,
+              help="A built-in model id or the path of a model YAML file.")
+@click.option("--sector", default="", help="The client's sector, e.g. Banking.")
+@click.option("--consultant", default="", help="Who runs the engagement.")
+@reports_input_errors
+def init_client_cmd(folder: Path, name: str, model_ref: str, sector: str, consultant: str) -> None:
+    """Scaffold an engagement folder: client.yaml, responses/ and a questionnaire workbook."""
+    init_client(folder, name, model_ref, sector, consultant)
+    click.echo(f"Created engagement {folder}:\n  {folder / 'client.yaml'}\n  {folder / 'responses'}/\n"
+               f"  {folder / 'questionnaire.xlsx'}\nNext: send the questionnaire, drop the returns into "
+               "responses/, then `workbench validate` and `workbench score`.")
+
+
+@cli.command("questionnaire")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the workbook (default: FOLDER/questionnaire.xlsx).")
+@reports_input_errors
+def questionnaire_cmd(folder: Path, out: Path | None) -> None:
+    """Write the questionnaire as an Excel workbook respondents fill in offline."""
+    target = write_questionnaire(load_engagement(folder), out)
+    click.echo(f"Wrote {target}")
+
+
+@cli.command("validate")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+def validate_cmd(folders: tuple[Path, ...]) -> None:
+    """Check client.yaml and every response file; list all problems without scoring."""
+    failed = False
+    for folder in folders:
+        try:
+            engagement = load_engagement(folder)
+            ingested = read_engagement_responses(engagement)
+        except InputError as exc:
+            click.echo(exc.render(), err=True)
+            failed = True
+            continue
+        if ingested.problems:
+            click.echo(InputError(ingested.problems, f"the responses of {folder}").render(), err=True)
+            failed = True
+            continue
+        a = ingested.answers
+        click.echo(f"OK {folder}: {a['respondent'].nunique()} respondents, {len(a):,} answers in "
+                   f"{len(ingested.files)} file(s); model {engagement.model.id} {engagement.model.version}")
+        for note in ingested.notes:
+            click.echo(f"  note: {note}")
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command("score")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@reports_input_errors
+def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
+    """Print the current-state profile of each engagement."""
+    results = [assess_engagement(f) for f in folders]  # all validated before anything is printed
+    if fmt == "table":
+        click.echo("\n\n".join(profile_output.as_table(e, r) for e, r in results))
+    elif fmt == "csv":
+        click.echo(profile_output.as_csv([profile_output.as_csv_frame(e, r) for e, r in results]), nl=False)
+    else:
+        docs = [profile_output.as_dict(e, r) for e, r in results]
+        click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False, default=str))
+
+
+def main() -> None:
+    cli(prog_name="workbench")
+
+
+if __name__ == "__main__":
+    main()
