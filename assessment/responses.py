@@ -25,6 +25,7 @@ from assessment.questionnaire import is_questionnaire, open_workbook, read_retur
 from assessment.roles import RoleGroup, role_lookup
 from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, read_csv, sheet_rows, _tidy
 
+ANONYMOUS = {"anonymous", "anon", "n/a", "-"}
 MAX_PER_KIND = 25  # rows listed per kind of problem and file; the rest are counted
 FIELDS = ("respondent", "role", "name", "email", "timestamp", "comment", "ignore")
 ANSWER_COLUMNS = ["respondent", "role", "question", "value", "status", "importance", "answer", "comment",
@@ -111,11 +112,12 @@ def read_responses(folder: Path, model: MaturityModel, roles: list[RoleGroup], m
         answers, row_problems = validate_raw(raw, model, roles, source)
         file_problems += row_problems
         for resp in answers["respondent"].unique():
-            if resp in first_seen:
+            key = normalise_text(resp)
+            if key in first_seen:
                 file_problems.append(Problem(source, f"duplicate respondent {resp!r}: already answered in "
-                                                     f"{first_seen[resp]}; expected each respondent once"))
+                                                     f"{first_seen[key]}; expected each respondent once"))
             else:
-                first_seen[resp] = source
+                first_seen[key] = source
         problems.extend(file_problems)
         if not file_problems:
             frames.append(answers)
@@ -307,12 +309,13 @@ def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
 
     arr = np.array(table.rows, dtype=object)
     col = lambda f: arr[:, field_cols[f]] if f in field_cols else None  # noqa: E731
-    ident = col("respondent")
-    for alt in ("email", "name"):
-        if ident is None:
-            ident = col(alt)
-    fallback = np.array([f"{Path(table.source).stem} row {n}" for n in table.row_numbers], dtype=object)
-    ident = fallback if ident is None else np.where(ident == "", fallback, ident)
+    # Identity: the first usable of respondent, email, name; Forms writes 'anonymous' for anonymous replies.
+    ident = np.array([f"{Path(table.source).stem} row {n}" for n in table.row_numbers], dtype=object)
+    for alt in ("name", "email", "respondent"):
+        values = col(alt)
+        if values is not None:
+            usable = np.array([bool(v) and normalise_text(v) not in ANONYMOUS for v in values])
+            ident = np.where(usable, values, ident)
     seen: dict[str, int] = {}
     for resp, n in zip(ident, table.row_numbers):
         key = normalise_text(resp)
@@ -383,7 +386,10 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
     answer_col = (lambda i: raw["_answer_col"].iat[i]) if "_answer_col" in raw else cols.get("answer", "answer")
     imp_col = (lambda i: raw["_importance_col"].iat[i]) if "_importance_col" in raw else cols.get("importance")
 
-    respondent = raw["respondent"].astype(str).str.strip()
+    respondent = raw["respondent"].fillna("").astype(str).str.strip()
+    resp_key = respondent.map(normalise_text)
+    # One spelling per person: 'Ann' and ' ann' in one file are the same respondent.
+    respondent = resp_key.map(dict(zip(resp_key[::-1], respondent[::-1])))
     report("empty respondent", (respondent == "").to_numpy(),
            lambda i: "respondent is empty; expected a respondent id or name", cols.get("respondent"))
 
@@ -426,7 +432,6 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
                lambda i: f"importance {imp_text.iat[i]!r} is not on the scale {model.importance_scale!r}; expected "
                          f"{readers[model.importance_scale].expected()} or blank", imp_col)
 
-    resp_key = respondent.map(normalise_text)
     dup = pd.DataFrame({"r": resp_key, "q": question}).duplicated(keep="first").to_numpy() & known
     if dup.any():
         first_row = pd.Series(raw["row"].to_numpy()).groupby([resp_key.to_numpy(), question.to_numpy()]).transform("first")

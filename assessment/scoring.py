@@ -116,7 +116,7 @@ def area_profile(resp_scores: pd.DataFrame, model: MaturityModel) -> pd.DataFram
         "name": meta["name"].fillna(model.overall.name),
         "tier": meta["tier"].fillna(OVERALL),
         "parent": meta["parent"],
-        "layer": meta["layer"],
+        "layer": meta["layer"].astype(object).where(meta["layer"].notna(), None),
     }, index=stats.index).join(stats)
     levels = [model.level_for(m) for m in out["mean"]]
     out["level"] = [lv.value if lv else None for lv in levels]

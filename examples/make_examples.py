@@ -36,7 +36,8 @@ def people(rng: np.random.Generator, n: int) -> list[str]:
     names = set()
     while len(names) < n:
         names.add(f"{rng.choice(FIRST)} {rng.choice(LAST)}")
-    return sorted(names, key=lambda s: rng.random())
+    ordered = sorted(names)  # sets iterate in hash order, which changes between runs
+    return [ordered[i] for i in rng.permutation(len(ordered))]
 
 
 def simulate(model, truth: dict[str, float], roles: list[str], rng: np.random.Generator,
@@ -164,10 +165,6 @@ def st_aldhelms(model) -> None:
         row += [label(model, q, answers[q]) for q in qt["question"]]
         row += ["Night shifts never hear about changes." if rng.random() < 0.15 else None]
         ws.append(row)
-    # Forms exports for anonymous respondents repeat the word 'anonymous': make them unique respondents
-    for r in range(2, ws.max_row + 1):
-        if ws.cell(r, 4).value == "anonymous":
-            ws.cell(r, 4).value = None
     wb.save(folder / "responses" / "Facilities maturity survey(1-32).xlsx")
 
 

@@ -40,7 +40,7 @@ def models_cmd() -> None:
     """List the built-in maturity models."""
     for mid, path in sorted(builtin_models().items()):
         m = load_model(path)
-        click.echo(f"{mid:<22} {m.version:<10} {len(m.dimensions):>3} {m.dimension_tier}s "
+        click.echo(f"{mid:<20} {m.version:<10} {len(m.dimensions):>3} x {m.tiers[m.dimension_depth].name.lower():<20}"
                    f"{len(m.question_table):>4} questions  {m.name}")
 
 
@@ -50,7 +50,8 @@ def models_cmd() -> None:
 def check_model_cmd(path: Path) -> None:
     """Validate a maturity model YAML file and report every problem with its YAML path."""
     m = load_model(path)
-    click.echo(f"{path}: model {m.id} {m.version} is valid: {len(m.dimensions)} {m.dimension_tier}s, "
+    click.echo(f"{path}: model {m.id} {m.version} is valid: {len(m.dimensions)} x "
+               f"{m.tiers[m.dimension_depth].name.lower()}, "
                f"{len(m.question_table)} questions.")
     for line in m.describe_aggregation():
         click.echo(f"  {line}")

@@ -24,6 +24,9 @@ from workbench import atomic
 CLIENT_FILE = "client.yaml"
 RESPONSES_DIR = "responses"
 QUESTIONNAIRE_FILE = "questionnaire.xlsx"
+# Letters that NFKD does not split into a base letter and an accent.
+_TRANSLIT = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                           "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "ı": "i"})
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -75,7 +78,8 @@ class Engagement:
 
 def slugify(name: str, max_len: int = 60) -> str:
     """A safe folder/file name from a client name: ASCII, lowercase, words joined by '-'."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"['\u2019]", "", name).translate(_TRANSLIT)  # "Aldhelm's" -> "aldhelms", not "aldhelm-s"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return slug[:max_len].rstrip("-")
 

@@ -68,9 +68,7 @@ def as_table(engagement: Engagement, result: Assessment) -> str:
             "Front line": _num(g["front_line_mean"]) if g is not None else "",
             "Gap": (f"{g['gap']:+.2f}" if g is not None and not math.isnan(g["gap"]) else ""),
         })
-    table = pd.DataFrame(rows)
-    first = table.columns[0]
-    lines.append(table.to_string(index=False, justify="left", formatters={first: lambda s: f"{s:<40}"}))
+    lines.append(text_table(rows, right={"n", "Mean", "Median", "SD", "IQR", "Leaders", "Front line", "Gap"}))
     lines.append("")
     lines.append("Gap = leaders' mean minus front line's mean. Agree: r_wg >= 0.70 (answers cluster rather than "
                  "scatter).")
@@ -82,6 +80,18 @@ def as_table(engagement: Engagement, result: Assessment) -> str:
     for note in result.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines)
+
+
+def text_table(rows: list[dict], right: set[str]) -> str:
+    """Rows of equal keys as an aligned plain-text table: text left, numbers right."""
+    if not rows:
+        return ""
+    cols = list(rows[0])
+    width = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    fmt = lambda c, v: str(v).rjust(width[c]) if c in right else str(v).ljust(width[c])  # noqa: E731
+    out = ["  ".join(fmt(c, c) for c in cols).rstrip(), "  ".join("-" * width[c] for c in cols)]
+    out += ["  ".join(fmt(c, r[c]) for c in cols).rstrip() for r in rows]
+    return "\n".join(out)
 
 
 def as_dict(engagement: Engagement, result: Assessment) -> dict:
