@@ -98,11 +98,14 @@ def decode_answers(raw: pd.Series, scales: pd.Series, model: MaturityModel) -> t
     thousand distinct ones.
     """
     readers = {sid: ScaleReader(s) for sid, s in model.scales.items()}
-    pairs = pd.MultiIndex.from_arrays([scales.astype(object).to_numpy(), raw.astype(object).to_numpy()])
-    codes, uniques = pd.factorize(pairs)
-    vals = np.empty(len(uniques), dtype=float)
-    stats = np.empty(len(uniques), dtype=object)
-    for i, (sid, answer) in enumerate(uniques):
+    s_codes, s_uniques = pd.factorize(scales.astype(object).to_numpy())
+    a_codes, a_uniques = pd.factorize(raw.astype(object).to_numpy())
+    key = s_codes.astype(np.int64) * max(len(a_uniques), 1) + a_codes
+    pairs, codes = np.unique(key, return_inverse=True)
+    vals = np.empty(len(pairs), dtype=float)
+    stats = np.empty(len(pairs), dtype=object)
+    for i, k in enumerate(pairs):
+        sid, answer = s_uniques[k // max(len(a_uniques), 1)], a_uniques[k % max(len(a_uniques), 1)]
         d = readers[sid].decode(answer)
         vals[i], stats[i] = d.value, d.status
     return vals[codes], stats[codes]

@@ -47,8 +47,8 @@ def _aggregate(resp: np.ndarray, node: np.ndarray, x: np.ndarray, w: np.ndarray,
 def respondent_scores(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
     """Each respondent's score for every area and overall: columns respondent, role, area, tier, score."""
     scored = answers[answers["value"].notna()]
-    resp_codes, resp_ids = pd.factorize(scored["respondent"], sort=True)
-    role_of = scored.groupby("respondent", sort=True)["role"].first()
+    resp_codes, resp_ids = pd.factorize(scored["respondent"].astype(object), sort=True)
+    role_of = scored.groupby("respondent", sort=True, observed=True)["role"].first().astype(object)
     areas = model.area_table
     area_code = pd.Series(np.arange(len(areas)), index=areas.index)
     questions = model.question_table
@@ -168,10 +168,10 @@ def question_profile(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFram
     """Per question: n scored, mean, median, std, agreement, and counts of N/A, don't know and missing."""
     qt = model.question_table
     scored = answers[answers["value"].notna()]
-    stats = _spread(scored.groupby("question", sort=False)["value"])
+    stats = _spread(scored.groupby("question", sort=False, observed=True)["value"])
     nulls = pd.Series({q: _question_null_variance(model, qt.loc[q, "scale"]) for q in stats.index}, dtype=float)
     stats = _agreement(stats, nulls)
-    counts = pd.crosstab(answers["question"], answers["status"])
+    counts = answers.groupby(["question", "status"], observed=True).size().unstack(fill_value=0)
     out = qt[["question", "text", "area", "dimension", "scale", "weight"]].join(stats, how="left")
     for status in (NOT_APPLICABLE, DONT_KNOW):
         out[f"n_{status}"] = out["question"].map(counts[status]) if status in counts else 0
@@ -208,13 +208,13 @@ def importance_performance(answers: pd.DataFrame, model: MaturityModel) -> pd.Da
     if "importance" not in answers or answers["importance"].notna().sum() == 0:
         return pd.DataFrame(columns=cols)
     qt = model.question_table
-    imp = answers.groupby("question")["importance"].agg(["mean", "count"])
+    imp = answers.groupby("question", observed=True)["importance"].agg(["mean", "count"])
     imp = imp[imp["count"] > 0]
-    perf = answers[answers["value"].notna()].groupby("question")["value"].mean()
+    perf = answers[answers["value"].notna()].groupby("question", observed=True)["value"].mean()
     # Performance on a common 0-1 footing, so questions on different scales compare.
     lo = qt["scale"].map(lambda s: model.scales[s].bounds[0])
     hi = qt["scale"].map(lambda s: model.scales[s].bounds[1])
-    out = pd.DataFrame({"question": imp.index, "importance": imp["mean"].to_numpy(),
+    out = pd.DataFrame({"question": imp.index.astype(object), "importance": imp["mean"].to_numpy(),
                         "n_importance": imp["count"].to_numpy()})
     out["text"] = out["question"].map(qt["text"])
     out["dimension"] = out["question"].map(qt["dimension"])
@@ -231,9 +231,9 @@ def importance_performance(answers: pd.DataFrame, model: MaturityModel) -> pd.Da
 def respondent_table(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
     """Per respondent: role, source file, answers scored, excluded (N/A, don't know) and unanswered."""
     excluded = answers["status"].isin([NOT_APPLICABLE, DONT_KNOW])
-    g = answers.assign(_excluded=excluded).groupby("respondent", sort=True)
+    g = answers.assign(_excluded=excluded).groupby("respondent", sort=True, observed=True)
     out = pd.DataFrame({
-        "role": g["role"].first(),
+        "role": g["role"].first().astype(object),
         "source": g["source"].first() if "source" in answers else "",
         "n_scored": g["value"].count(),
         "n_excluded": g["_excluded"].sum().astype(int),
@@ -288,11 +288,19 @@ class Assessment:
     notes: list[str] = field(default_factory=list)
 
 
+def _categorised(answers: pd.DataFrame) -> pd.DataFrame:
+    """Key columns as categoricals: every later groupby reuses one factorisation instead of redoing it."""
+    keys = {c: answers[c].astype("category") for c in ("respondent", "role", "question", "status")
+            if c in answers and not isinstance(answers[c].dtype, pd.CategoricalDtype)}
+    return answers.assign(**keys)
+
+
 def assess(answers: pd.DataFrame, model: MaturityModel, roles: pd.DataFrame) -> Assessment:
     """The one scoring path: answers + model + role groups -> the full current-state profile.
 
     `roles` has columns `role` (id), `name` and `perspective`.
     """
+    answers = _categorised(answers)
     rs = respondent_scores(answers, model)
     areas = area_profile(rs, model)
     overall_row = areas[areas["area"] == OVERALL].iloc[0].to_dict() if (areas["area"] == OVERALL).any() else {}
