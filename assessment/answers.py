@@ -28,6 +28,18 @@ def normalise_text(text: object) -> str:
     return " ".join(s.split()).casefold()
 
 
+def header_key(text: object) -> str:
+    """How headers and question texts are compared: normalised, without trailing '?', '.', ':' or quotes."""
+    return normalise_text(text).strip(" ?.:!*\"'")
+
+
+def normalise_each(values: pd.Series) -> pd.Series:
+    """normalise_text over a column, computed once per distinct value."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str))
+    return pd.Series(np.array([normalise_text(u) for u in uniques], dtype=object)[codes]
+                     if len(uniques) else np.array([], dtype=object), index=values.index)
+
+
 def parse_number(text: object) -> float | None:
     """A number written with a decimal point or a decimal comma ('2,5'), or None. Never uses the locale."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):

@@ -157,6 +157,15 @@ class MaturityModel(_Strict):
         return pd.DataFrame(rows).set_index("question", drop=False)
 
     @cached_property
+    def question_lookup(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(normalised id -> id, normalised question text -> id), for matching survey headers."""
+        from assessment.answers import header_key, normalise_text  # answers imports this module
+
+        qt = self.question_table
+        return ({normalise_text(q): q for q in qt["question"]},
+                {header_key(t): q for q, t in zip(qt["question"], qt["text"])})
+
+    @cached_property
     def dimension_depth(self) -> int:
         return [t.id for t in self.tiers].index(self.dimension_tier)
 

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from assessment.answers import INVALID, MISSING, VALUE, ScaleReader, decode_answers, normalise_text, parse_number
+from assessment.answers import (INVALID, MISSING, VALUE, ScaleReader, decode_answers, header_key, normalise_each,
+                                normalise_text, parse_number)
 from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem
 from assessment.questionnaire import is_questionnaire, open_workbook, read_returned
@@ -69,10 +70,6 @@ class Ingested:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-
-
-def _key(text: str) -> str:
-    return normalise_text(text).strip(" ?.:!*\"'")
 
 
 # ---------------------------------------------------------------- entry point
@@ -155,8 +152,8 @@ def read_response_file(path: Path, source: str, model: MaturityModel, mapping: R
             wb.close()
     else:
         table = read_csv(path, source)
-    keys = {_key(h) for h in table.header}
-    mapped = {_key(k): v for k, v in mapping.columns.items()}
+    keys = {header_key(h) for h in table.header}
+    mapped = {header_key(k): v for k, v in mapping.columns.items()}
     long_fields = {f for f, names in LONG_ALIASES.items() for h in keys if h in names or mapped.get(h) == f}
     if {"question", "answer"} <= long_fields:
         return _from_long(table, mapping)
@@ -166,10 +163,10 @@ def read_response_file(path: Path, source: str, model: MaturityModel, mapping: R
 # ---------------------------------------------------------------- the three shapes
 
 def _from_long(table: RawTable, mapping: ResponseMapping) -> tuple[pd.DataFrame | None, list[Problem]]:
-    mapped = {_key(k): v for k, v in mapping.columns.items()}
+    mapped = {header_key(k): v for k, v in mapping.columns.items()}
     col_of: dict[str, int] = {}
     for j, h in enumerate(table.header):
-        k = _key(h)
+        k = header_key(h)
         target = mapped.get(k) or next((f for f, names in LONG_ALIASES.items() if k in names), None)
         if target and target not in col_of:
             col_of[target] = j
@@ -214,9 +211,9 @@ def _from_questionnaire(wb, path: Path, source: str, model: MaturityModel):
 def classify_header(header: str, model: MaturityModel, mapping: ResponseMapping) -> tuple[str, str | None]:
     """What a wide-export column holds: ('field', name), ('question'|'importance'|'comment'|'evidence', qid)
     or ('unknown', None)."""
-    k = _key(header)
+    k = header_key(header)
     for src, target in mapping.columns.items():
-        if _key(src) == k:
+        if header_key(src) == k:
             if target in FIELDS:
                 return "field", target
             if target.startswith("importance:"):
@@ -238,33 +235,14 @@ def classify_header(header: str, model: MaturityModel, mapping: ResponseMapping)
 
 
 def _question_of(text: str, model: MaturityModel) -> str | None:
-    ids = _id_index(model)
+    ids, texts = model.question_lookup
     k = normalise_text(text)
     if k in ids:
         return ids[k]
     m = _ID_LEAD.match(text.strip())
     if m and normalise_text(m.group("id")) in ids:
         return ids[normalise_text(m.group("id"))]
-    return _text_index(model).get(_key(text))
-
-
-_index_cache: dict[int, tuple[dict, dict]] = {}
-
-
-def _id_index(model: MaturityModel) -> dict[str, str]:
-    return _indexes(model)[0]
-
-
-def _text_index(model: MaturityModel) -> dict[str, str]:
-    return _indexes(model)[1]
-
-
-def _indexes(model: MaturityModel) -> tuple[dict, dict]:
-    if id(model) not in _index_cache:
-        qt = model.question_table
-        _index_cache[id(model)] = ({normalise_text(q): q for q in qt["question"]},
-                                   {_key(t): q for q, t in zip(qt["question"], qt["text"])})
-    return _index_cache[id(model)]
+    return texts.get(header_key(text))
 
 
 def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
@@ -387,7 +365,7 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
     imp_col = (lambda i: raw["_importance_col"].iat[i]) if "_importance_col" in raw else cols.get("importance")
 
     respondent = raw["respondent"].fillna("").astype(str).str.strip()
-    resp_key = respondent.map(normalise_text)
+    resp_key = normalise_each(respondent)
     # One spelling per person: 'Ann' and ' ann' in one file are the same respondent.
     respondent = resp_key.map(dict(zip(resp_key[::-1], respondent[::-1])))
     report("empty respondent", (respondent == "").to_numpy(),
@@ -395,7 +373,7 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
 
     lookup = role_lookup(roles)
     role_text = raw["role"].fillna("").astype(str)
-    role_id = role_text.map(lambda r: lookup.get(normalise_text(r)))
+    role_id = normalise_each(role_text).map(lookup)
     bad_role = role_id.isna().to_numpy()
     names = ", ".join(r.name for r in roles)
     single = raw.attrs.get("single_row_role")

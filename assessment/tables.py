@@ -16,7 +16,7 @@ from pathlib import Path
 from assessment.problems import InputError, Problem
 
 DELIMITERS = [",", ";", "\t", "|"]
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+TEXT_SUFFIXES = {".csv", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 

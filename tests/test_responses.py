@@ -187,7 +187,7 @@ def test_problems_in_several_files_are_all_reported(engagement, workbench):
     write_csv(engagement / "responses" / "a.csv", [["respondent", "role"], ["x", "y"]])
     (engagement / "responses" / "b.csv").write_bytes(b"")
     write_csv(engagement / "responses" / "ok.csv", long_rows([("Ann", "Leadership")]))
-    (engagement / "responses" / "notes.txt.md").write_text("ignore me")
+    (engagement / "responses" / "notes.txt").write_text("ignore me, I am the consultant's note")
     r = workbench("validate", engagement)
     assert r.exit_code == 2
     assert "responses/a.csv" in r.stderr and "responses/b.csv" in r.stderr and "ok.csv" not in r.stderr
