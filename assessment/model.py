@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assessment.problems import InputError, Problem
-from assessment.yamlfile import ProblemList, load_yaml, plain, validation_problems, yaml_path
+from assessment.yamlfile import parse_validated, yaml_path
 
 Aggregate = Literal["weighted_mean", "mean", "sum", "min", "max"]
 Layer = Literal["roots", "trunk", "crown"]
@@ -287,17 +287,8 @@ def load_model(ref: str | Path, base: Path | None = None) -> MaturityModel:
 
 
 def parse_model(text: str, source: str = "<model>") -> MaturityModel:
-    raw = load_yaml(text, source)
-    if not isinstance(raw, dict):
-        raise InputError([Problem(source, "expected a mapping of model keys (id, name, version, ...), "
-                                          f"found {type(raw).__name__}")], source)
-    problems = ProblemList(raw, source)
-    model = None
-    try:
-        model = MaturityModel.model_validate(plain(raw))
-    except ValidationError as exc:
-        for loc, msg in validation_problems(exc, raw, source, "assessment/models/SCHEMA.md"):
-            problems.add(loc, msg)
+    raw, model, problems = parse_validated(text, source, MaturityModel, "id, name, version, levels, ...",
+                                           "assessment/models/SCHEMA.md")
     for loc, message in _semantic_problems(raw):
         problems.add(loc, message)
     problems.raise_if_any()

@@ -24,7 +24,7 @@ from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem
 from assessment.questionnaire import is_questionnaire, open_workbook, read_returned
 from assessment.roles import RoleGroup, role_lookup
-from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, read_csv, sheet_rows, _tidy
+from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, first_sheet_table, read_csv
 
 ANONYMOUS = {"anonymous", "anon", "n/a", "-"}
 MAX_PER_KIND = 25  # rows listed per kind of problem and file; the rest are counted
@@ -137,17 +137,7 @@ def read_response_file(path: Path, source: str, model: MaturityModel, mapping: R
         try:
             if is_questionnaire(wb):
                 return _from_questionnaire(wb, path, source, model)
-            table = None
-            for ws in wb.worksheets:
-                if getattr(ws, "sheet_state", "visible") != "visible":
-                    continue
-                rows, numbers = sheet_rows(ws)
-                if any(any(c for c in r) for r in rows):
-                    table = _tidy(rows, numbers, source)
-                    table.sheet = ws.title
-                    break
-            if table is None:
-                raise InputError([Problem(source, "empty workbook: no sheet holds any data")], source)
+            table = first_sheet_table(wb, source)
         finally:
             wb.close()
     else:
@@ -155,7 +145,7 @@ def read_response_file(path: Path, source: str, model: MaturityModel, mapping: R
     keys = {header_key(h) for h in table.header}
     mapped = {header_key(k): v for k, v in mapping.columns.items()}
     long_fields = {f for f, names in LONG_ALIASES.items() for h in keys if h in names or mapped.get(h) == f}
-    if {"question", "answer"} <= long_fields:
+    if "question" in long_fields:  # a wide export has no column called "question"
         return _from_long(table, mapping)
     return _from_wide(table, model, mapping)
 
@@ -175,7 +165,7 @@ def _from_long(table: RawTable, mapping: ResponseMapping) -> tuple[pd.DataFrame 
         return None, [Problem(table.source, f"missing required column{'s' if len(missing) > 1 else ''} "
                                             f"{', '.join(repr(m) for m in missing)}; a long table needs respondent, "
                                             "role, question, answer (optional: importance, comment, evidence); "
-                                            f"found: {', '.join(table.header)}", row=table.row_numbers[0] - 1 or 1)]
+                                            f"found: {', '.join(table.header)}", row=table.header_row)]
     arr = np.array(table.rows, dtype=object)
     get = lambda f: arr[:, col_of[f]] if f in col_of else np.full(len(arr), "", dtype=object)  # noqa: E731
     label = lambda f: table.header[col_of[f]] if f in col_of else f  # noqa: E731
@@ -248,7 +238,7 @@ def _question_of(text: str, model: MaturityModel) -> str | None:
 def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
     problems: list[Problem] = []
     kinds = [classify_header(h, model, mapping) for h in table.header]
-    header_row = table.row_numbers[0] - 1 if table.row_numbers else 1
+    header_row = table.header_row
     q_cols: dict[str, int] = {}
     extra_cols: dict[tuple[str, str], int] = {}
     field_cols: dict[str, int] = {}

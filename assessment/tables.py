@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from assessment.problems import InputError, Problem
@@ -28,8 +28,8 @@ class RawTable:
     header: list[str]
     rows: list[list[str]]
     row_numbers: list[int]
+    header_row: int = 1
     sheet: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def decode_bytes(data: bytes, source: str) -> str:
@@ -114,20 +114,16 @@ def sheet_rows(ws) -> tuple[list[list[str]], list[int]]:
     return rows, numbers
 
 
-def read_xlsx_table(path: Path, source: str) -> RawTable:
-    """The first sheet holding data, as a table."""
-    wb = read_excel(path, source)
-    try:
-        for ws in wb.worksheets:
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                continue
-            rows, numbers = sheet_rows(ws)
-            if any(any(c for c in r) for r in rows):
-                table = _tidy(rows, numbers, source)
-                table.sheet = ws.title
-                return table
-    finally:
-        wb.close()
+def first_sheet_table(wb, source: str) -> RawTable:
+    """The first visible sheet holding data, as a table."""
+    for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue
+        rows, numbers = sheet_rows(ws)
+        if any(any(c for c in r) for r in rows):
+            table = _tidy(rows, numbers, source)
+            table.sheet = ws.title
+            return table
     raise InputError([Problem(source, "empty workbook: no sheet holds any data")], source)
 
 
@@ -161,7 +157,7 @@ def _tidy(rows: list[list[str]], numbers: list[int], source: str) -> RawTable:
     if not body:
         raise InputError([Problem(source, "no data rows under the header; expected one row per response")], source)
     return RawTable(source, [header[j] for j in keep_cols], [[r[j] for j in keep_cols] for _, r in body],
-                    [n for n, _ in body])
+                    [n for n, _ in body], header_row=header_row)
 
 
 def _col_letter(j: int) -> str:

@@ -76,6 +76,26 @@ def validation_problems(exc: ValidationError, raw: Any, source: str, schema_hint
     return out
 
 
+def parse_validated(text: str, source: str, schema, expected: str, schema_hint: str):
+    """Load YAML and validate it against a pydantic schema, collecting problems instead of stopping.
+
+    Returns (round-trip tree, validated object or None, ProblemList); the caller adds its own
+    cross-reference checks to the list, then calls `raise_if_any()`.
+    """
+    raw = load_yaml(text, source)
+    if not isinstance(raw, dict):
+        raise InputError([Problem(source, f"expected a mapping of keys ({expected}), found "
+                                          f"{type(raw).__name__}")], source)
+    problems = ProblemList(raw, source)
+    obj = None
+    try:
+        obj = schema.model_validate(plain(raw))
+    except ValidationError as exc:
+        for loc, msg in validation_problems(exc, raw, source, schema_hint):
+            problems.add(loc, msg)
+    return raw, obj, problems
+
+
 class ProblemList:
     """Collects located problems once each, in the order found."""
 

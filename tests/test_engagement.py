@@ -63,3 +63,12 @@ def test_questionnaire_command_writes_where_asked(engagement, workbench, tmp_pat
     assert r.exit_code == 0, r
     assert out.is_file()
     assert not list(out.parent.glob("*.tmp"))
+
+
+def test_an_unknown_model_in_client_yaml_points_at_the_model_key(engagement, workbench):
+    path = engagement / "client.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('model: "service-management"', 'model: "itil4"'),
+                    encoding="utf-8")
+    r = workbench("score", engagement)
+    assert r.exit_code == 2
+    assert "client.yaml, line 8, model: unknown model 'itil4'" in r.stderr and "samm-lite" in r.stderr

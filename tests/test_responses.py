@@ -148,10 +148,13 @@ def test_every_problem_of_a_long_file_is_listed_with_row_and_column(engagement, 
 
 
 def test_missing_required_column_names_what_is_needed(engagement, workbench):
-    write_csv(engagement / "responses" / "x.csv", [["respondent", "question", "answer"], ["a", "STR1", "3"]])
+    write_csv(engagement / "responses" / "x.csv", [[""], ["respondent", "question", "answer"], ["a", "STR1", "3"]])
+    write_csv(engagement / "responses" / "y.csv", [["respondent", "role", "question", "my view"], ["a", "x", "y", "3"]])
     r = workbench("validate", engagement)
     assert r.exit_code == 2
-    assert "missing required column 'role'" in r.stderr and "found: respondent, question, answer" in r.stderr
+    assert "x.csv, row 2: missing required column 'role'" in r.stderr
+    assert "found: respondent, question, answer" in r.stderr
+    assert "y.csv, row 1: missing required column 'answer'" in r.stderr
 
 
 @pytest.mark.parametrize("content, expected", [

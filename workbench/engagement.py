@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from assessment.model import MaturityModel, builtin_models, load_model
+from assessment.answers import normalise_text
+from assessment.model import MaturityModel, builtin_models, load_model, resolve_model_path
 from assessment.problems import InputError, Problem
 from assessment.questionnaire import build_workbook
 from assessment.responses import Ingested, ResponseMapping, read_responses
 from assessment.roles import DEFAULT_ROLES, RoleGroup, roles_frame
 from assessment.scoring import Assessment, assess
-from assessment.yamlfile import ProblemList, load_yaml, plain, validation_problems
+from assessment.yamlfile import ProblemList, load_yaml, parse_validated, plain
 from workbench import atomic
 
 CLIENT_FILE = "client.yaml"
@@ -92,33 +93,21 @@ def load_engagement(folder: Path) -> Engagement:
     if not path.is_file():
         raise InputError([Problem(source, f"no {CLIENT_FILE} here; expected an engagement folder made by "
                                           "`workbench init-client`")], source)
-    raw = load_yaml(path.read_text(encoding="utf-8"), source)
-    if not isinstance(raw, dict):
-        raise InputError([Problem(source, "expected a mapping of keys (id, name, model, roles, ...)")], source)
-    problems = ProblemList(raw, source)
-    config = None
-    try:
-        config = ClientConfig.model_validate(plain(raw))
-    except ValidationError as exc:
-        for loc, msg in validation_problems(exc, raw, source, "the client.yaml format in README.md"):
-            problems.add(loc, msg)
+    _, config, problems = parse_validated(path.read_text(encoding="utf-8"), source, ClientConfig,
+                                          "id, name, model, roles, ...", "the client.yaml format in README.md")
     if config is not None:
         _check_roles(config.roles, problems)
     problems.raise_if_any()
     assert config is not None
     try:
-        model = load_model(config.model, base=folder)
+        model_path = resolve_model_path(config.model, base=folder)
     except InputError as exc:
-        if len(exc.problems) == 1 and "no such model" in exc.problems[0].message:
-            problems.add(("model",), exc.problems[0].message.replace("no such model", f"unknown model {config.model!r}"))
-            problems.raise_if_any()
-        raise
-    return Engagement(folder, config, model)
+        problems.add(("model",), f"unknown model {config.model!r}: " + exc.problems[0].message)
+        problems.raise_if_any()
+    return Engagement(folder, config, load_model(model_path))
 
 
 def _check_roles(roles: list[RoleGroup], problems: ProblemList) -> None:
-    from assessment.answers import normalise_text
-
     owner: dict[str, str] = {}
     for i, r in enumerate(roles):
         for token in (r.id, r.name, *r.aliases):
