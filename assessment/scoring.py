@@ -135,6 +135,16 @@ def dimension_profile(profile: pd.DataFrame, model: MaturityModel) -> pd.DataFra
     out["layer"] = [model.areas_by_id[d].layer for d in dims]
     out["parent"] = model.area_table.loc[dims, "parent"].to_numpy()
     out["n"] = out["n"].fillna(0).astype(int)
+    # What the reached level and the next one look like, in the model's observable terms.
+    top = model.levels[-1].value
+    out["descriptor"] = [model.areas_by_id[d].descriptors.get(int(lv)) if pd.notna(lv) else None
+                         for d, lv in zip(dims, out["level"])]
+    next_levels = [None if pd.isna(lv) or int(lv) >= top else next(x.value for x in model.levels if x.value > lv)
+                   for lv in out["level"]]
+    out["next_level"] = next_levels
+    out["next_level_name"] = [model.level_named(n).name if n is not None else None for n in next_levels]
+    out["next_descriptor"] = [model.areas_by_id[d].descriptors.get(n) if n is not None else None
+                              for d, n in zip(dims, next_levels)]
     return out.reset_index()
 
 

@@ -223,3 +223,16 @@ def test_scores_do_not_depend_on_the_locale(example_copy, tmp_path):
                            text=True, check=True)
         outs.append(json.loads(p.stdout)["areas"])
     assert outs[0] == outs[1]
+
+
+def test_a_long_table_in_an_xlsx_with_numeric_cells(engagement, workbench):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Respondent ID", "Role", "Question ID", "Score", "Importance"])
+    for person, role, v in (("p1", "Leadership", 4.0), ("p2", "Agent", 2.0)):
+        for q in QIDS:
+            ws.append([person, role, q, v, 5])
+    wb.save(engagement / "responses" / "long.xlsx")
+    r = workbench("validate", engagement)
+    assert r.exit_code == 0, r
+    assert mean_of(engagement) == pytest.approx(3.0)

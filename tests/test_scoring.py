@@ -144,3 +144,14 @@ def test_an_na_answer_scores_as_if_absent_never_as_zero(people, data):
     dropped = df.drop(index=i).reset_index(drop=True)
     cols = ["n", "mean", "median", "std", "level"]
     pd.testing.assert_frame_equal(profile(as_na)[cols], profile(dropped)[cols])
+
+
+def test_dimension_levels_carry_the_models_descriptors_of_this_and_the_next_level():
+    rows = [("a", "front_line", q, 2, None) for q in QIDS] + [("b", "front_line", q, 3, None) for q in QIDS]
+    dims = assess(frame(rows), MODEL, ROLES).dimensions.set_index("area")
+    d = dims.loc["service-recovery"]
+    area = MODEL.areas_by_id["service-recovery"]
+    assert d["level"] == 2 and d["descriptor"] == area.descriptors[2]
+    assert d["next_level"] == 3 and d["next_level_name"] == "Defined" and d["next_descriptor"] == area.descriptors[3]
+    top = assess(frame([("a", "leadership", q, 5, None) for q in QIDS]), MODEL, ROLES).dimensions.iloc[0]
+    assert top["level"] == 5 and top["next_level"] is None and top["next_descriptor"] is None
