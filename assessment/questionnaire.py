@@ -23,6 +23,28 @@ HEADERS = ["Question ID", "#", "Domain", "Dimension", "Question", "Your answer",
            "Comment (optional)", "Evidence (optional)"]
 NAME_LABEL, ROLE_LABEL = "Your name (optional)", "Your role"
 COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based column index by header
+WIDTHS = {"A": 10, "B": 5, "C": 20, "D": 26, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
+NAME_CELL, ROLE_CELL = "D3", "D4"  # labels to their left, in column C (column A is hidden)
+
+
+def _fit_rows(ws, widths: dict[str, float], first_row: int = 1) -> None:
+    """Set row heights for wrapped text: spreadsheet apps do not grow rows written by a library."""
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.column_letter in widths:
+                per_line = max(int(widths[cell.column_letter] * 1.1), 1)
+                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n")))
+        ws.row_dimensions[row[0].row].height = 15 * lines + 2
+
+
+def _print_setup(ws, landscape: bool, title_rows: str | None = None) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles: list[RoleGroup]):
@@ -40,8 +62,9 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
     # -- Instructions
     ins = wb.active
     ins.title = "Instructions"
-    ins.column_dimensions["A"].width = 28
-    ins.column_dimensions["B"].width = 90
+    ins_widths = {"A": 30, "B": 90}
+    for letter, w in ins_widths.items():
+        ins.column_dimensions[letter].width = w
     lines = [
         (f"Service maturity questionnaire: {client_name}", None),
         (None, None),
@@ -72,6 +95,9 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
         if b is not None:
             ins.cell(r, 2, b).alignment = wrap
     ins["A1"].font = Font(bold=True, size=14)
+    ins["A1"].alignment = Alignment(wrap_text=False)
+    _fit_rows(ins, ins_widths, first_row=2)
+    _print_setup(ins, landscape=False)
 
     # -- Lists (hidden): the drop-down sources
     lists = wb.create_sheet(LIST_SHEET)
@@ -98,14 +124,16 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
     ws = wb.create_sheet(SHEET, 1)
     ws["B1"] = f"{client_name}: service maturity questionnaire"
     ws["B1"].font = Font(bold=True, size=14)
-    ws["A3"], ws["A4"] = NAME_LABEL, ROLE_LABEL
+    ws["C3"], ws["C4"] = NAME_LABEL, ROLE_LABEL
     for ref in ("C3", "C4"):
+        ws[ref].font = bold
+    for ref in (NAME_CELL, ROLE_CELL):
         ws[ref].fill = input_fill
         ws[ref].protection = Protection(locked=False)
     role_dv = DataValidation(type="list", formula1=f"={list_ranges['roles']}", allow_blank=False,
                              showErrorMessage=True, errorTitle="Role", error="Pick your role from the list.")
     ws.add_data_validation(role_dv)
-    role_dv.add("C4")
+    role_dv.add(ROLE_CELL)
     header_row = 6
     for j, h in enumerate(HEADERS, start=1):
         c = ws.cell(header_row, j, h)
@@ -130,17 +158,20 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
         values = [q.question, i, areas.loc[q.top, "name"], areas.loc[dim, "name"] if dim else "", q.text]
         for j, v in enumerate(values, start=1):
             ws.cell(r, j, v).alignment = wrap
+        for name in ("Your answer", "Importance (optional)", "Comment (optional)", "Evidence (optional)"):
+            ws.cell(r, COL[name] + 1).alignment = wrap
         ans = ws.cell(r, COL["Your answer"] + 1)
         ans.fill = input_fill
         dv_for(q.scale, "Pick an answer from the list.").add(ans.coordinate)
         if model.importance_scale:
             imp = ws.cell(r, COL["Importance (optional)"] + 1)
             dv_for(model.importance_scale, "Pick an importance rating from the list.").add(imp.coordinate)
-    widths = {"A": 10, "B": 5, "C": 18, "D": 24, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
-    for letter, w in widths.items():
+    for letter, w in WIDTHS.items():
         ws.column_dimensions[letter].width = w
     ws.column_dimensions["A"].hidden = True  # stable ids stay, out of the respondent's way
+    _fit_rows(ws, WIDTHS, first_row=header_row)
     ws.freeze_panes = ws.cell(header_row + 1, 3)
+    _print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
     wb.active = 1
     return wb
 
@@ -172,17 +203,17 @@ def read_returned(wb, path: Path, source: str) -> tuple[ReturnedWorkbook | None,
         return None, [Problem(source, f"the sheet '{SHEET}' is missing; expected the questionnaire as sent")]
     rows, numbers = sheet_rows(wb[SHEET])
     name = role = ""
-    role_cell = "C4"
+    role_cell = ROLE_CELL
     header_at = None
     for idx, (n, r) in enumerate(zip(numbers, rows)):
-        first = r[0] if r else ""
-        if first == NAME_LABEL and len(r) > 2:
-            name = r[2]
-        elif first == ROLE_LABEL:
-            role, role_cell = (r[2] if len(r) > 2 else ""), f"C{n}"
-        elif first == HEADERS[0]:
+        if r and r[0] == HEADERS[0]:
             header_at = idx
             break
+        for j, cell in enumerate(r[:-1]):  # a label's value is the cell to its right
+            if cell == NAME_LABEL:
+                name = r[j + 1]
+            elif cell == ROLE_LABEL:
+                role, role_cell = r[j + 1], f"{chr(ord('A') + j + 1)}{n}"
     if header_at is None:
         return None, [Problem(source, f"sheet '{SHEET}' has no header row starting with '{HEADERS[0]}'; "
                                       "expected the layout of the questionnaire as sent")]

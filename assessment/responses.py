@@ -191,7 +191,7 @@ def _from_questionnaire(wb, path: Path, source: str, model: MaturityModel):
     raw.insert(0, "respondent", book.respondent)
     raw.insert(1, "role", book.role)
     raw["submitted"] = None
-    raw.attrs["columns"] = {"respondent": "C3 (Your name)", "role": f"{book.role_cell} (Your role)",
+    raw.attrs["columns"] = {"respondent": "Your name", "role": f"{book.role_cell} (Your role)",
                             "question": "A (Question ID)", "answer": "F (Your answer)",
                             "importance": "G (Importance)"}
     raw.attrs["single_row_role"] = int(book.role_cell[1:])

@@ -108,8 +108,8 @@ def northbank(model) -> None:
     for person, role, answers in zip(names, roles, simulate(model, truth, roles, rng)):
         wb = load_workbook(template)
         ws = wb["Questionnaire"]
-        ws["C3"] = person if rng.random() < 0.8 else None  # some return it anonymously
-        ws["C4"] = role_names[role]
+        ws["D3"] = person if rng.random() < 0.8 else None  # some return it anonymously
+        ws["D4"] = role_names[role]
         header_row = next(r for r in range(1, 20) if ws.cell(r, 1).value == HEADERS[0])
         for r in range(header_row + 1, ws.max_row + 1):
             qid = ws.cell(r, 1).value
@@ -118,7 +118,7 @@ def northbank(model) -> None:
             ws.cell(r, COL["Your answer"] + 1, label(model, qid, answers[qid]))
             if rng.random() < 0.04 and qid[:3] in COMMENTS:
                 ws.cell(r, COL["Comment (optional)"] + 1, COMMENTS[qid[:3]])
-        stem = person.lower().replace(" ", "-").replace("'", "") if ws["C3"].value else f"return-{rng.integers(1000, 9999)}"
+        stem = person.lower().replace(" ", "-").replace("'", "") if ws["D3"].value else f"return-{rng.integers(1000, 9999)}"
         wb.save(folder / "responses" / f"questionnaire-{stem}.xlsx")
 
 

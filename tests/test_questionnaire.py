@@ -13,7 +13,7 @@ from workbench.engagement import assess_engagement
 def fill(src, dest, name, role, answer_for, importance=None, comment=None):
     wb = load_workbook(src)
     ws = wb["Questionnaire"]
-    ws["C3"], ws["C4"] = name, role
+    ws["D3"], ws["D4"] = name, role
     for r in range(7, ws.max_row + 1):
         qid = ws.cell(r, 1).value
         if qid:
@@ -34,7 +34,7 @@ def test_workbook_has_instructions_dropdowns_and_hidden_ids(engagement):
     model = load_model("service-management")
     ids = [ws.cell(r, 1).value for r in range(7, ws.max_row + 1)]
     assert ids == list(model.question_table["question"])
-    assert ws["A3"].value.startswith("Your name") and ws["A4"].value == "Your role"
+    assert ws["C3"].value.startswith("Your name") and ws["C4"].value == "Your role"
     formulas = {dv.formula1 for dv in ws.data_validations.dataValidation}
     lists = wb["Lists"]
     labels = {lists.cell(1, c).value: [lists.cell(r, c).value for r in range(2, 10) if lists.cell(r, c).value]
@@ -81,7 +81,7 @@ def test_a_workbook_with_a_bad_role_and_answer_names_the_cells(engagement, workb
     r = workbench("validate", engagement)
     assert r.exit_code == 2
     assert "responses/x.xlsx" in r.stderr
-    assert "row 4, column 'C4 (Your role)': role 'Intern' is not one of" in r.stderr
+    assert "row 4, column 'D4 (Your role)': role 'Intern' is not one of" in r.stderr
     assert "column 'F (Your answer)'" in r.stderr and "'7 - Magic' to SLM2 is not on the scale" in r.stderr
     assert "'3 - Defined'" in r.stderr  # what was expected
 

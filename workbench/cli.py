@@ -29,32 +29,17 @@ def reports_input_errors(fn):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class InWorkflowOrder(click.Group):
+    """Lists commands in the order a consultant uses them, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=InWorkflowOrder, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="maturity-workbench")
 def cli() -> None:
     """Maturity Workbench: assess service-management maturity and plan the way up."""
-
-
-@cli.command("models")
-def models_cmd() -> None:
-    """List the built-in maturity models."""
-    for mid, path in sorted(builtin_models().items()):
-        m = load_model(path)
-        click.echo(f"{mid:<20} {m.version:<10} {len(m.dimensions):>3} x {m.tiers[m.dimension_depth].name.lower():<20}"
-                   f"{len(m.question_table):>4} questions  {m.name}")
-
-
-@cli.command("check-model")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@reports_input_errors
-def check_model_cmd(path: Path) -> None:
-    """Validate a maturity model YAML file and report every problem with its YAML path."""
-    m = load_model(path)
-    click.echo(f"{path}: model {m.id} {m.version} is valid: {len(m.dimensions)} x "
-               f"{m.tiers[m.dimension_depth].name.lower()}, "
-               f"{len(m.question_table)} questions.")
-    for line in m.describe_aggregation():
-        click.echo(f"  {line}")
 
 
 @cli.command("init-client")
@@ -124,6 +109,28 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
     else:
         docs = [profile_output.as_dict(e, r) for e, r in results]
         click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False, default=str))
+
+
+@cli.command("models")
+def models_cmd() -> None:
+    """List the built-in maturity models."""
+    for mid, path in sorted(builtin_models().items()):
+        m = load_model(path)
+        click.echo(f"{mid:<20} {m.version:<10} {len(m.dimensions):>3} x {m.tiers[m.dimension_depth].name.lower():<20}"
+                   f"{len(m.question_table):>4} questions  {m.name}")
+
+
+@cli.command("check-model")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@reports_input_errors
+def check_model_cmd(path: Path) -> None:
+    """Validate a maturity model YAML file and report every problem with its YAML path."""
+    m = load_model(path)
+    click.echo(f"{path}: model {m.id} {m.version} is valid: {len(m.dimensions)} x "
+               f"{m.tiers[m.dimension_depth].name.lower()}, "
+               f"{len(m.question_table)} questions.")
+    for line in m.describe_aggregation():
+        click.echo(f"  {line}")
 
 
 def main() -> None:
