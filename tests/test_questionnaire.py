@@ -92,3 +92,17 @@ def test_a_questionnaire_for_another_model_is_refused(engagement, tmp_path, work
     shutil.copy(other / "questionnaire.xlsx", engagement / "responses" / "wrong.xlsx")
     r = workbench("validate", engagement)
     assert r.exit_code == 2 and "made for model 'samm-lite'" in r.stderr
+
+
+def test_everything_a_respondent_must_read_or_fill_is_visible(engagement):
+    ws = load_workbook(engagement / "questionnaire.xlsx")["Questionnaire"]
+    hidden = {letter for letter, dim in ws.column_dimensions.items() if dim.hidden}
+    assert hidden == {"A"}
+    for row in ws.iter_rows(min_row=1, max_row=5):  # title, name and role, above the table
+        for cell in row:
+            if cell.value:
+                assert cell.column_letter not in hidden, cell.coordinate
+    dv_cells = " ".join(str(dv.sqref) for dv in ws.data_validations.dataValidation)
+    assert "D4" in dv_cells  # the role drop-down sits in the visible input cell
+    longest = max(range(7, ws.max_row + 1), key=lambda r: len(ws.cell(r, 5).value or ""))
+    assert ws.row_dimensions[longest].height > 30  # wrapped text gets room, no overlapping rows
