@@ -138,7 +138,7 @@ def st_aldhelms(model) -> None:
   columns:
     "Which of these best describes your role?": role
     "Anything else you would like to tell us?": comment
-    "Complaints about our services are resolved and the patient or ward is put right": REC2""")
+    "Complaints about our services are resolved and the patient or ward is put right": REC1""")
     (folder / CLIENT_FILE).write_text(cfg, encoding="utf-8")
     rng = np.random.default_rng(20261005)
     truth = dict(zip([d.id for d in model.dimensions], [2.2, 2.6, 2.0, 1.8, 2.4, 2.8, 3.0, 1.8, 2.1, 2.9, 2.3, 2.0]))
@@ -149,7 +149,7 @@ def st_aldhelms(model) -> None:
     qt = model.question_table
     headers = ["ID", "Start time", "Completion time", "Email", "Name", "Which of these best describes your role?"]
     headers += [("Complaints about our services are resolved and the patient or ward is put right"
-                 if q == "REC2" else text) for q, text in zip(qt["question"], qt["text"])]
+                 if q == "REC1" else text) for q, text in zip(qt["question"], qt["text"])]
     headers += ["Anything else you would like to tell us?"]
     wb = Workbook()
     ws = wb.active

@@ -50,7 +50,7 @@ def test_json_records_model_and_method(workbench):
     assert all(d["level_name"] in {"Initial", "Repeatable", "Defined", "Measured", "Optimising"} for d in dims)
     assert doc["overall"]["level_name"]
     q = {x["question"]: x for x in doc["questions"]}
-    assert q["REC2"]["n"] > 0  # the header mapped in client.yaml was read
+    assert q["REC1"]["n"] > 0  # the header mapped in client.yaml was read
 
 
 def test_csv_for_several_clients_in_one_go(workbench):
