@@ -114,10 +114,6 @@ def as_dict(engagement: Engagement, result: Assessment) -> dict:
     }
 
 
-def as_json(engagement: Engagement, result: Assessment) -> str:
-    return json.dumps(as_dict(engagement, result), indent=2, ensure_ascii=False, default=str)
-
-
 def as_csv_frame(engagement: Engagement, result: Assessment) -> pd.DataFrame:
     gap = result.perception_gap.set_index("dimension")[["leadership_mean", "front_line_mean", "gap"]]
     out = result.areas.join(gap, on="area")
