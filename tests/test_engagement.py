@@ -17,7 +17,8 @@ def test_init_client_scaffolds_an_engagement_folder(tmp_path, workbench):
     assert cfg["id"] == "cafe-nord-service-desk"
     assert cfg["name"] == "Café Nørd — Service Desk"
     assert cfg["model"] == "service-management"
-    assert cfg["vision"] == {}
+    assert cfg["vision"]["targets"] == {} and cfg["vision"]["scorecard"] == []
+    assert cfg["roadmap"]["waves"] == 4 and cfg["roadmap"]["start"].day == 1  # a quarter's first day
     assert [r["perspective"] for r in cfg["roles"]] == ["leadership", "management", "front_line"]
     assert "# Respondents' role groups" in (folder / "client.yaml").read_text(encoding="utf-8")
     eng = load_engagement(folder)

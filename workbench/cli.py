@@ -133,6 +133,45 @@ def check_model_cmd(path: Path) -> None:
         click.echo(f"  {line}")
 
 
+@cli.command("target")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("assignments", nargs=-1, required=True)
+@click.option("--rationale", help="Why the leadership team chose these levels (saved beside them).")
+@reports_input_errors
+def target_cmd(folder: Path, assignments: tuple[str, ...], rationale: str | None) -> None:
+    """Set target levels, e.g. `service-levels=4 service-recovery=Defined`, saved into client.yaml."""
+    from roadmaps.vision import target_profile
+    from workbench.clientfile import parse_target_args, set_targets
+    from workbench.roadmap_output import targets_text
+
+    engagement = load_engagement(folder)
+    targets = parse_target_args(list(assignments), engagement.model)
+    engagement = set_targets(folder, targets, rationale)
+    click.echo(f"Saved {len(targets)} target{'s' if len(targets) != 1 else ''} in {folder / 'client.yaml'}.")
+    click.echo(targets_text(target_profile(engagement.model, engagement.config.vision)))
+
+
+@cli.command("roadmap")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--capacity", type=click.FloatRange(min=0, min_open=True),
+              help="Person-weeks per wave (default: client.yaml, else 40).")
+@click.option("--waves", type=click.IntRange(1, 40), help="Number of waves (default: client.yaml, else 4).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day of wave 1 (YYYY-MM-DD).")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the workbook: gaps, roadmap, trajectory, scorecard.")
+@reports_input_errors
+def roadmap_cmd(folder: Path, capacity: float | None, waves: int | None, start, xlsx: Path | None) -> None:
+    """Rank the gaps against the targets and plan the initiatives that close them, wave by wave."""
+    from workbench.planning import plan_engagement
+    from workbench.roadmap_output import as_text
+    from workbench.roadmap_workbook import save_roadmap_workbook
+
+    p = plan_engagement(folder, capacity, waves, start.date() if start else None)
+    click.echo(as_text(p))
+    if xlsx:
+        click.echo(f"\nWrote {save_roadmap_workbook(p, xlsx)}")
+
+
 def main() -> None:
     cli(prog_name="workbench")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assessment.answers import normalise_text
 from assessment.model import MaturityModel, builtin_models, load_model, resolve_model_path
@@ -20,6 +20,9 @@ from assessment.responses import Ingested, ResponseMapping, read_responses
 from assessment.roles import DEFAULT_ROLES, RoleGroup, roles_frame
 from assessment.scoring import Assessment, assess
 from assessment.yamlfile import ProblemList, load_yaml, parse_validated, plain
+from roadmaps.catalogue import Catalogue, Initiative, builtin_catalogue_path, client_initiative_problems, load_catalogue
+from roadmaps.gaps import PriorityWeights
+from roadmaps.vision import Vision, vision_problems
 from workbench import atomic
 
 CLIENT_FILE = "client.yaml"
@@ -38,6 +41,20 @@ class Dates(BaseModel):
     report_due: dt.date | None = None
 
 
+class RoadmapSettings(BaseModel):
+    """The `roadmap:` section: the planning horizon, capacity, priority weights and initiative choices."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date | None = None
+    waves: int = Field(4, ge=1, le=40)
+    wave_weeks: int = Field(13, ge=1, le=52)
+    capacity: float = Field(40.0, gt=0, description="person-weeks per wave")
+    priority_weights: PriorityWeights = PriorityWeights()
+    catalogue: str | None = None  # a path, relative to the engagement; default: the model's built-in one
+    exclude_initiatives: list[str] = []
+    add_initiatives: list[Initiative] = []
+
+
 class ClientConfig(BaseModel):
     """The validated contents of an engagement's client.yaml."""
 
@@ -51,7 +68,13 @@ class ClientConfig(BaseModel):
     dates: Dates = Dates()
     roles: list[RoleGroup] = list(DEFAULT_ROLES)
     responses: ResponseMapping = ResponseMapping()
-    vision: dict[str, Any] | None = None
+    vision: Vision = Vision()
+    roadmap: RoadmapSettings = RoadmapSettings()
+
+    @field_validator("vision", "roadmap", mode="before")
+    @classmethod
+    def _empty_is_default(cls, v: Any) -> Any:
+        return {} if v is None else v
 
     @field_validator("id")
     @classmethod
@@ -67,6 +90,7 @@ class Engagement:
     folder: Path
     config: ClientConfig
     model: MaturityModel
+    catalogue: Catalogue | None = None
 
     @property
     def responses_dir(self) -> Path:
@@ -86,25 +110,46 @@ def slugify(name: str, max_len: int = 60) -> str:
 
 
 def load_engagement(folder: Path) -> Engagement:
-    """Read and validate client.yaml and the model it names; InputError lists every problem."""
+    """Read and validate client.yaml, the model and the catalogue it names; InputError lists every problem."""
     folder = Path(folder)
     path = folder / CLIENT_FILE
-    source = str(path)
     if not path.is_file():
-        raise InputError([Problem(source, f"no {CLIENT_FILE} here; expected an engagement folder made by "
-                                          "`workbench init-client`")], source)
-    _, config, problems = parse_validated(path.read_text(encoding="utf-8"), source, ClientConfig,
-                                          "id, name, model, roles, ...", "the client.yaml format in README.md")
+        raise InputError([Problem(str(path), f"no {CLIENT_FILE} here; expected an engagement folder made by "
+                                             "`workbench init-client`")], str(path))
+    return engagement_from_text(path.read_text(encoding="utf-8"), folder)
+
+
+def engagement_from_text(text: str, folder: Path) -> Engagement:
+    """Validate client.yaml text (as on disk, or about to be written) against its model and catalogue."""
+    source = str(Path(folder) / CLIENT_FILE)
+    _, config, problems = parse_validated(text, source, ClientConfig, "id, name, model, roles, ...",
+                                          "the client.yaml format in README.md")
     if config is not None:
         _check_roles(config.roles, problems)
     problems.raise_if_any()
-    assert config is not None
     try:
         model_path = resolve_model_path(config.model, base=folder)
     except InputError as exc:
         problems.add(("model",), f"unknown model {config.model!r}: " + exc.problems[0].message)
         problems.raise_if_any()
-    return Engagement(folder, config, load_model(model_path))
+    model = load_model(model_path)
+    for loc, msg in vision_problems(config.vision, model):
+        problems.add(loc, msg)
+    settings = config.roadmap
+    catalogue = None
+    cat_path = (folder / settings.catalogue) if settings.catalogue else builtin_catalogue_path(model.id)
+    if settings.catalogue and not cat_path.is_file():
+        problems.add(("roadmap", "catalogue"), f"no catalogue file at {cat_path}")
+    elif cat_path is not None:
+        catalogue = load_catalogue(cat_path, model)
+        for loc, msg in client_initiative_problems(catalogue, settings.add_initiatives,
+                                                   settings.exclude_initiatives, model, ("roadmap",)):
+            problems.add(loc, msg)
+    elif settings.add_initiatives or settings.exclude_initiatives:
+        problems.add(("roadmap",), f"model {model.id!r} has no built-in initiative catalogue; set "
+                                   "`roadmap: catalogue:` to a catalogue file")
+    problems.raise_if_any()
+    return Engagement(folder, config, model, catalogue)
 
 
 def _check_roles(roles: list[RoleGroup], problems: ProblemList) -> None:
@@ -216,6 +261,31 @@ roles:
 responses:
   columns: {{}}
 
-# Envision the end: vision, target profile and scorecard (filled in during the envisioning workshop).
-vision: {{}}
+# Envision the end (step 1, with the leadership team): where the client wants to be and how everyone
+# will see the arrival. Targets default to the model's ambition levels; override one dimension with
+# `service-levels: 4` or `service-levels: {{level: 4, rationale: "..."}}`, or run `workbench target`.
+vision:
+  statement: ""
+  purpose: ""
+  success_story: ""
+  targets: {{}}
+  objectives: []
+  # 6-8 KPIs, each: id, name, definition, unit, baseline, target, due, owner, source, dimensions
+  scorecard: []
+
+# The roadmap: waves (quarters by default) from a start date, with a capacity in person-weeks per wave.
+roadmap:
+  start: {next_quarter(today).isoformat()}
+  waves: 4
+  wave_weeks: 13
+  capacity: 40
+  priority_weights: {{gap: 0.4, importance: 0.2, foundation: 0.25, disagreement: 0.15}}
+  exclude_initiatives: []   # ids from the catalogue that do not fit this client
+  add_initiatives: []       # the client's own initiatives, in the catalogue's format
 """
+
+
+def next_quarter(day: dt.date) -> dt.date:
+    """The first day of the quarter after `day`."""
+    q = (day.month - 1) // 3 + 1
+    return dt.date(day.year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)

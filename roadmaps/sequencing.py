@@ -1,0 +1,253 @@
+"""Sequencing: from ranked gaps and the initiative catalogue to a roadmap of waves.
+
+Rules: a dimension climbs one level at a time (an initiative applies when its dimension stands at its
+`from` level, and a wave lifts a dimension by at most one level); prerequisites finish in an earlier
+wave; each wave has a capacity in person-weeks (an initiative longer than a wave spreads its effort
+over the waves it spans); foundations (roots) before competence (trunk) before relationship (crown);
+quick wins as early as they can go. The plan is deterministic: every choice breaks ties by id.
+Nothing loops beyond the horizon, so cycles or impossible constraints end as "not scheduled" entries.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from roadmaps.catalogue import find_cycle
+from roadmaps.gaps import LAYER_ORDER
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    capacity: float = 40.0          # person-weeks per wave
+    waves: int = 4
+    start: dt.date = dt.date(2027, 1, 4)
+    wave_weeks: int = 13            # a quarter
+
+
+@dataclass
+class Roadmap:
+    plan: pd.DataFrame          # one row per scheduled initiative
+    trajectory: pd.DataFrame    # projected level per dimension after each wave (wave 0 = today)
+    unscheduled: pd.DataFrame   # what could not be scheduled and why
+    waves: pd.DataFrame         # per wave: dates, capacity, effort used
+    settings: PlanSettings
+
+
+def wave_dates(settings: PlanSettings, wave: int) -> tuple[dt.date, dt.date]:
+    start = settings.start + dt.timedelta(weeks=settings.wave_weeks * (wave - 1))
+    return start, start + dt.timedelta(weeks=settings.wave_weeks, days=-1)
+
+
+def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.DataFrame,
+                  settings: PlanSettings) -> Roadmap:
+    """Plan the initiatives that close the gaps into waves.
+
+    `gaps`: dimension, name, layer, current_level, target, rank (from `dimension_gaps`).
+    `initiatives`: initiative, title, effort, duration, prerequisites, kpis, owner_role, quick_win.
+    `raises`: initiative, dimension, from_level, to_level.
+    """
+    W, cap = settings.waves, float(settings.capacity)
+    ini = initiatives.set_index("initiative", drop=False)
+    g = gaps.set_index("dimension")
+    rank = g["rank"].to_dict()
+    layer_rank = {d: LAYER_ORDER.get(layer, 1) if isinstance(layer, str) else 1 for d, layer in g["layer"].items()}
+    level = {d: int(v) for d, v in g["current_level"].items() if pd.notna(v)}
+    target = {d: int(t) for d, t in g["target"].items()}
+    unscheduled: list[dict] = []
+
+    def skip(kind, item, dimension, reason):
+        unscheduled.append(dict(kind=kind, item=item, dimension=dimension, reason=reason))
+
+    # 1. The steps to climb, foundations and high priorities first.
+    steps = []
+    for d in sorted(target, key=lambda d: (rank.get(d, 1e9), d)):
+        if d not in level:
+            if target[d] is not None:
+                skip("dimension", d, d, "no current score (nobody answered its questions), so no gap to plan")
+            continue
+        steps += [(d, lv) for lv in range(level[d], target[d])]
+    needed = set(steps)
+
+    # Plain dicts for the hot loops: a DataFrame lookup per check would dominate the run time.
+    effort = ini["effort"].astype(float).to_dict()
+    duration = ini["duration"].astype(float).to_dict()
+    prereq = {i: tuple(p) for i, p in ini["prerequisites"].items()}
+    quick = ini["quick_win"].astype(bool).to_dict()
+    steps_of: dict[str, list[tuple[str, int]]] = {}
+    for r in raises.itertuples(index=False):
+        steps_of.setdefault(r.initiative, []).append((r.dimension, int(r.from_level)))
+
+    # 2. Choose initiatives: per step the one covering most needed steps, then least effort, then id.
+    by_step: dict[tuple[str, int], list[str]] = {}
+    for i, sts in steps_of.items():
+        for st in sts:
+            by_step.setdefault(st, []).append(i)
+    chosen: dict[str, str] = {}   # initiative -> why it is in the plan
+    blocked_dims: set[str] = set()
+    for step in steps:
+        d, lv = step
+        if d in blocked_dims or any(step in steps_of.get(i, ()) for i in chosen):
+            continue
+        options = sorted(by_step.get(step, []),
+                         key=lambda i: (-len(set(steps_of[i]) & needed), effort[i], i))
+        if not options:
+            skip("gap", f"{d} {lv}->{lv + 1}", d, f"no initiative in the catalogue raises {g.at[d, 'name']} from "
+                                                 f"level {lv} to {lv + 1}")
+            blocked_dims.add(d)
+            continue
+        chosen.setdefault(options[0], f"raises {d} {lv}->{lv + 1}")
+        _add_prerequisites(options[0], prereq, chosen, skip)
+
+    cycle = find_cycle({i: [p for p in prereq[i] if p in chosen] for i in chosen})
+    in_cycle = set(cycle or [])
+    for i in sorted(in_cycle):
+        skip("initiative", i, _dims_of(i, steps_of), "part of a prerequisite cycle: " + " -> ".join(cycle))
+
+    # Order of consideration: quick wins, then foundations, then the most urgent dimension, then id.
+    # A prerequisite is as urgent as the most urgent initiative waiting for it.
+    own = {i: min([(layer_rank.get(d, 1), rank.get(d, 1e9)) for d, lv in steps_of.get(i, ()) if (d, lv) in needed]
+                  or [(9, 1e9)]) for i in chosen}
+    urgency = dict(own)
+    for i in sorted(chosen):
+        for p in _all_prerequisites(i, prereq):
+            if p in urgency:
+                urgency[p] = min(urgency[p], own[i])
+    order = sorted((i for i in chosen if i not in in_cycle and i in prereq),
+                   key=lambda i: (0 if quick[i] else 1, urgency[i], i))
+
+    # 3. Fill the waves. A step is claimed by the first initiative scheduled for it.
+    used = [0.0] * (W + 2)
+    start_in: dict[str, int] = {}
+    done_in: dict[str, int] = {}
+    claims: dict[str, list[tuple[str, int]]] = {}
+    claimed: set[tuple[str, int]] = set()
+    current = dict(level)
+    lifted: dict[int, set[str]] = {}  # wave -> dimensions lifted at its end
+    trajectory = [dict(current)]
+    completing: dict[int, list[str]] = {}
+    for wave in range(1, W + 1):
+        for i in order:
+            if i in start_in or any(done_in.get(p, W + 1) >= wave for p in prereq[i]):
+                continue
+            mine = [st for st in steps_of.get(i, ()) if st in needed and st not in claimed]
+            if any(current.get(d) != lv for d, lv in mine):
+                continue
+            span = max(1, math.ceil(duration[i] / settings.wave_weeks - EPS))
+            last = wave + span - 1
+            per_wave = effort[i] / span
+            if last > W or any(used[w] + per_wave > cap + EPS for w in range(wave, last + 1)):
+                continue
+            if any(d in lifted.get(last, set()) for d, _ in mine):
+                continue
+            for w in range(wave, last + 1):
+                used[w] += per_wave
+            start_in[i], done_in[i], claims[i] = wave, last, mine
+            claimed.update(mine)
+            lifted.setdefault(last, set()).update(d for d, _ in mine)
+            completing.setdefault(last, []).append(i)
+        for i in completing.get(wave, []):  # completions at the end of this wave lift their dimensions
+            for d, lv in claims[i]:
+                current[d] = lv + 1
+        trajectory.append(dict(current))
+
+    # 4. Explain what did not make it.
+    for i in order:
+        if i not in start_in:
+            skip("initiative", i, _dims_of(i, steps_of),
+                 _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed, settings))
+
+    plan = _plan_table(ini, steps_of, claims, start_in, done_in, chosen, settings)
+    return Roadmap(plan=plan, trajectory=_trajectory_table(trajectory, g, settings),
+                   unscheduled=pd.DataFrame(unscheduled, columns=["kind", "item", "dimension", "reason"]),
+                   waves=_wave_table(used, settings, start_in), settings=settings)
+
+
+def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: dict[str, str], skip) -> None:
+    stack, seen = [pick], set()
+    while stack:
+        i = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        for p in prereq[i]:
+            if p not in prereq:
+                skip("initiative", i, "", f"prerequisite {p!r} is excluded or not in the catalogue")
+                continue
+            chosen.setdefault(p, f"prerequisite of {i}")
+            stack.append(p)
+
+
+def _all_prerequisites(i: str, prereq: dict[str, tuple]) -> set[str]:
+    out, stack = set(), [i]
+    while stack:
+        for p in prereq.get(stack.pop(), ()):
+            if p in prereq and p not in out:
+                out.add(p)
+                stack.append(p)
+    return out
+
+
+def _dims_of(i: str, steps_of: dict[str, list[tuple[str, int]]]) -> str:
+    return ", ".join(sorted({d for d, _ in steps_of.get(i, ())}))
+
+
+def _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed,
+            settings: PlanSettings) -> str:
+    missing = [p for p in prereq[i] if p not in prereq]
+    if missing:
+        return f"prerequisite {missing[0]!r} is excluded or not in the catalogue"
+    span = max(1, math.ceil(duration[i] / settings.wave_weeks - EPS))
+    if span > settings.waves:
+        return (f"takes {span} waves ({duration[i]:g} weeks); the horizon is {settings.waves} "
+                f"wave{'s' if settings.waves != 1 else ''}")
+    per_wave = effort[i] / span
+    if per_wave > settings.capacity + EPS:
+        return f"needs {per_wave:g} person-weeks a wave; the capacity is {settings.capacity:g} per wave"
+    waiting = [p for p in prereq[i] if p not in start_in]
+    if waiting:
+        return f"waits for prerequisite {waiting[0]!r}, which is not scheduled within the horizon"
+    for d, lv in steps_of.get(i, ()):
+        if (d, lv) in needed and (d, lv) not in claimed and current.get(d) != lv:
+            return f"waits for {d} to reach level {lv} (projected {current.get(d)} at the end of the horizon)"
+    return "no capacity left within the horizon"
+
+
+def _plan_table(ini, steps_of, claims, start_in, done_in, chosen, settings: PlanSettings) -> pd.DataFrame:
+    rows = []
+    for i in sorted(start_in, key=lambda i: (start_in[i], done_in[i], i)):
+        start, _ = wave_dates(settings, start_in[i])
+        rows.append(dict(
+            wave=start_in[i], completes_in_wave=done_in[i], initiative=i, title=ini.at[i, "title"],
+            dimensions="; ".join(f"{d} {lv}->{lv + 1}" for d, lv in claims[i]),
+            effort=float(ini.at[i, "effort"]), duration_weeks=float(ini.at[i, "duration"]),
+            start=start, end=start + dt.timedelta(weeks=float(ini.at[i, "duration"]), days=-1),
+            owner=ini.at[i, "owner_role"], kpis=", ".join(ini.at[i, "kpis"]), quick_win=bool(ini.at[i, "quick_win"]),
+            why=chosen[i]))
+    cols = ["wave", "completes_in_wave", "initiative", "title", "dimensions", "effort", "duration_weeks", "start",
+            "end", "owner", "kpis", "quick_win", "why"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _trajectory_table(trajectory: list[dict], g: pd.DataFrame, settings: PlanSettings) -> pd.DataFrame:
+    rows = []
+    for wave, levels in enumerate(trajectory):
+        end = settings.start - dt.timedelta(days=1) if wave == 0 else wave_dates(settings, wave)[1]
+        for d in g.index:
+            if d in levels:
+                rows.append(dict(dimension=d, name=g.at[d, "name"], wave=wave, date=end, level=levels[d],
+                                 target=int(g.at[d, "target"])))
+    return pd.DataFrame(rows, columns=["dimension", "name", "wave", "date", "level", "target"])
+
+
+def _wave_table(used: list[float], settings: PlanSettings, start_in: dict[str, int]) -> pd.DataFrame:
+    rows = []
+    for w in range(1, settings.waves + 1):
+        start, end = wave_dates(settings, w)
+        rows.append(dict(wave=w, start=start, end=end, capacity=float(settings.capacity), effort=round(used[w], 6),
+                         starting=sum(1 for v in start_in.values() if v == w)))
+    return pd.DataFrame(rows)

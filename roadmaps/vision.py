@@ -1,0 +1,140 @@
+"""Envision the end: the `vision:` section of client.yaml, the target profile, and the checks that keep
+the arrival empirical, quantifiable and visible."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from assessment.model import MaturityModel
+
+SCORECARD_MIN, SCORECARD_MAX = 6, 8
+
+
+class Target(BaseModel):
+    """The envisioned level of one dimension and why."""
+
+    model_config = ConfigDict(extra="forbid")
+    level: int
+    rationale: str = ""
+
+
+class KPI(BaseModel):
+    """One scorecard KPI: how the client will know it has arrived."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    definition: str = ""
+    unit: str = ""
+    direction: Literal["up", "down"] | None = None
+    baseline: float | None = None
+    target: float | None = None
+    due: dt.date | None = None
+    owner: str = ""
+    source: str = ""
+    dimensions: list[str] = []
+
+    @property
+    def better_when(self) -> str:
+        """'up' or 'down': stated, or read from baseline and target."""
+        if self.direction:
+            return self.direction
+        if self.baseline is not None and self.target is not None and self.target < self.baseline:
+            return "down"
+        return "up"
+
+
+class Vision(BaseModel):
+    """What the leadership team commits to before the assessment: the end to work towards."""
+
+    model_config = ConfigDict(extra="forbid")
+    statement: str = ""
+    purpose: str = ""
+    success_story: str = ""
+    targets: dict[str, Target] = {}
+    objectives: list[str] = []
+    scorecard: list[KPI] = []
+
+    @field_validator("targets", mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        """`service-levels: 4` is short for `service-levels: {level: 4}`."""
+        if isinstance(v, dict):
+            return {k: ({"level": t} if isinstance(t, int) and not isinstance(t, bool) else t) for k, t in v.items()}
+        return v
+
+
+def vision_problems(vision: Vision, model: MaturityModel) -> list[tuple[tuple, str]]:
+    """References in the vision that the model does not know: (YAML location, message)."""
+    out: list[tuple[tuple, str]] = []
+    dims = [d.id for d in model.dimensions]
+    levels = [lv.value for lv in model.levels]
+    for dim, t in vision.targets.items():
+        if dim not in dims:
+            out.append((("vision", "targets", dim), f"unknown dimension {dim!r}; expected one of: {', '.join(dims)}"))
+        if t.level not in levels:
+            out.append((("vision", "targets", dim, "level"), f"level {t.level} is not a level of model {model.id!r} "
+                                                             f"({', '.join(map(str, levels))})"))
+    seen: set[str] = set()
+    for i, k in enumerate(vision.scorecard):
+        if k.id in seen:
+            out.append((("vision", "scorecard", i, "id"), f"duplicate KPI id {k.id!r}"))
+        seen.add(k.id)
+        for d in k.dimensions:
+            if d not in dims:
+                out.append((("vision", "scorecard", i, "dimensions"), f"KPI {k.id!r} evidences unknown dimension "
+                                                                      f"{d!r}; expected one of: {', '.join(dims)}"))
+    return out
+
+
+def target_profile(model: MaturityModel, vision: Vision | None) -> pd.DataFrame:
+    """Per dimension: the target level, its name and descriptor, the rationale, and where it came from.
+
+    The client's own target wins; otherwise the model's ambition level; otherwise one level below the top.
+    """
+    vision = vision or Vision()
+    rows = []
+    fallback = model.levels[-2].value
+    for d in model.dimensions:
+        if d.id in vision.targets:
+            level, rationale, source = vision.targets[d.id].level, vision.targets[d.id].rationale, "client"
+        elif d.ambition is not None:
+            level, rationale, source = d.ambition, "", "model ambition"
+        else:
+            level, rationale, source = fallback, "", "default"
+        rows.append(dict(dimension=d.id, name=d.name, layer=d.layer, target=level,
+                         target_name=model.level_named(level).name, target_descriptor=d.descriptors.get(level),
+                         rationale=rationale, source=source))
+    return pd.DataFrame(rows)
+
+
+def vision_warnings(vision: Vision | None, targets: pd.DataFrame, current: pd.DataFrame | None = None) -> list[str]:
+    """What makes the arrival hard to see: scorecard size, KPIs without baseline or date, low targets.
+
+    `current` is the dimension profile of the assessment (columns area, mean), when one exists.
+    """
+    vision = vision or Vision()
+    out = []
+    n = len(vision.scorecard)
+    if n < SCORECARD_MIN or n > SCORECARD_MAX:
+        out.append(f"The scorecard has {n} KPI{'s' if n != 1 else ''}; a balanced scorecard has "
+                   f"{SCORECARD_MIN}-{SCORECARD_MAX}, enough to see the arrival and few enough to steer by.")
+    for k in vision.scorecard:
+        missing = [what for what, v in (("baseline", k.baseline), ("target", k.target), ("due date", k.due))
+                   if v is None]
+        if missing:
+            out.append(f"KPI {k.id!r} ({k.name}) has no {' and no '.join(missing)}: without it nobody can show "
+                       "the arrival.")
+        if not k.owner:
+            out.append(f"KPI {k.id!r} ({k.name}) has no owner.")
+    if current is not None and len(current):
+        cur = current.set_index("area")["mean"]
+        for t in targets.itertuples(index=False):
+            m = cur.get(t.dimension)
+            if m is not None and pd.notna(m) and t.target < m - 1e-9:
+                out.append(f"The target for {t.name} (level {t.target}) is below its current score ({m:.2f}): "
+                           "is that intended?")
+    return out

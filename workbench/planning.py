@@ -1,0 +1,70 @@
+"""The one path from an engagement folder to its targets, gaps, roadmap and scorecard, used by the CLI,
+the notebooks, the workshop widgets and the batch alike."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from assessment.scoring import Assessment
+from roadmaps.catalogue import catalogue_tables, effective_initiatives
+from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
+from roadmaps.scorecard import scorecard_table
+from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap
+from roadmaps.vision import target_profile, vision_warnings
+from workbench.engagement import Engagement, assess_engagement, next_quarter
+
+
+@dataclass
+class Planning:
+    engagement: Engagement
+    assessment: Assessment
+    targets: pd.DataFrame
+    gaps: pd.DataFrame
+    question_gaps: pd.DataFrame
+    roadmap: Roadmap
+    scorecard: pd.DataFrame
+    weights: PriorityWeights
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_settings(engagement: Engagement, capacity: float | None = None, waves: int | None = None,
+                  start: dt.date | None = None) -> PlanSettings:
+    """Settings from client.yaml's `roadmap:` section, with command-line or workshop overrides."""
+    r = engagement.config.roadmap
+    base = PlanSettings(capacity=r.capacity, waves=r.waves, wave_weeks=r.wave_weeks,
+                        start=r.start or next_quarter(dt.date.today()))
+    overrides = {k: v for k, v in (("capacity", capacity), ("waves", waves), ("start", start)) if v is not None}
+    return replace(base, **overrides)
+
+
+def plan(engagement: Engagement, assessment: Assessment, settings: PlanSettings,
+         weights: PriorityWeights | None = None) -> Planning:
+    """Targets -> gaps -> roadmap -> scorecard for an assessed engagement (pure apart from its inputs)."""
+    cfg, model = engagement.config, engagement.model
+    weights = weights or cfg.roadmap.priority_weights
+    targets = target_profile(model, cfg.vision)
+    gaps = dimension_gaps(assessment.dimensions, assessment.perception_gap, assessment.importance, targets,
+                          model, weights)
+    if engagement.catalogue is not None:
+        chosen = effective_initiatives(engagement.catalogue, cfg.roadmap.add_initiatives,
+                                       cfg.roadmap.exclude_initiatives)
+        library = engagement.catalogue.kpis
+    else:
+        chosen, library = [], []
+    initiatives, raises = catalogue_tables(chosen)
+    roadmap = build_roadmap(gaps, initiatives, raises, settings)
+    warnings = vision_warnings(cfg.vision, targets, assessment.dimensions)
+    if engagement.catalogue is None:
+        warnings.append(f"Model {model.id!r} has no initiative catalogue: gaps are ranked but no roadmap is "
+                        "planned (set `roadmap: catalogue:` in client.yaml).")
+    return Planning(engagement, assessment, targets, gaps, question_gaps(assessment.questions, targets, model),
+                    roadmap, scorecard_table(cfg.vision, roadmap.plan, library), weights, warnings)
+
+
+def plan_engagement(folder: Path, capacity: float | None = None, waves: int | None = None,
+                    start: dt.date | None = None) -> Planning:
+    engagement, assessment = assess_engagement(folder)
+    return plan(engagement, assessment, plan_settings(engagement, capacity, waves, start))

@@ -1,0 +1,138 @@
+"""The roadmap as an Excel workbook a consultant hands to the client: gaps, roadmap, trajectory, scorecard.
+
+Frozen headers, fitted column widths, dates as real dates, numbers rounded for reading, and every piece of
+client-supplied text written as text: a cell beginning with =, +, - or @ never becomes a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from workbench import atomic
+from workbench.planning import Planning
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+
+
+def safe_cell(ws, row: int, col: int, value):
+    """Write a value; text that a spreadsheet would read as a formula is stored as plain text."""
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    if value is pd.NaT:
+        value = None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    cell = ws.cell(row, col)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.value = value
+        cell.data_type = "s"      # openpyxl would otherwise store '=...' as a formula
+        cell.quotePrefix = True   # and Excel keeps showing it as text when the cell is edited
+    else:
+        cell.value = value
+    if isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, float):
+        cell.number_format = "0.00"
+    return cell
+
+
+def write_table(ws, df: pd.DataFrame, headers: dict[str, str], start_row: int = 1, freeze: bool = True) -> int:
+    """Write the chosen columns under readable headers; returns the next free row."""
+    cols = list(headers)
+    for j, c in enumerate(cols, start=1):
+        cell = ws.cell(start_row, j, headers[c])
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(df[cols].itertuples(index=False), start=start_row + 1):
+        for j, v in enumerate(row, start=1):
+            safe_cell(ws, i, j, v).alignment = Alignment(vertical="top", wrap_text=isinstance(v, str) and len(v) > 60)
+    for j, c in enumerate(cols, start=1):
+        lengths = [len(headers[c])] + [len(_shown(v)) for v in df[c]]
+        letter = ws.cell(1, j).column_letter
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, min(max(lengths) + 2, 60))
+    if freeze:
+        ws.freeze_panes = ws.cell(start_row + 1, 1)
+    return start_row + len(df) + 2
+
+
+def _shown(v) -> str:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:.2f}"
+    if isinstance(v, (dt.date, dt.datetime)):
+        return "2027-01-01"
+    return "" if v is None else str(v)
+
+
+def build_workbook(p: Planning) -> Workbook:
+    wb = Workbook()
+    cfg = p.engagement.config
+    about = wb.active
+    about.title = "About"
+    s = p.roadmap.settings
+    w = p.weights
+    facts = [("Client", cfg.name), ("Sector", cfg.sector), ("Consultant", cfg.consultant),
+             ("Model", f"{p.assessment.model_id} {p.assessment.model_version}"),
+             ("Prepared", dt.date.today()), ("Roadmap start", s.start), ("Waves", s.waves),
+             ("Weeks per wave", s.wave_weeks), ("Capacity per wave (person-weeks)", s.capacity),
+             ("Priority weights", f"gap {w.gap:g}, importance {w.importance:g}, foundation {w.foundation:g}, "
+                                  f"disagreement {w.disagreement:g}"),
+             ("Vision", cfg.vision.statement), ("Purpose", cfg.vision.purpose)]
+    for i, (k, v) in enumerate(facts, start=1):
+        about.cell(i, 1, k).font = Font(bold=True)
+        safe_cell(about, i, 2, v)
+    for i, note in enumerate(p.warnings, start=len(facts) + 2):
+        safe_cell(about, i, 1, "Warning")
+        safe_cell(about, i, 2, note)
+    about.column_dimensions["A"].width = 34
+    about.column_dimensions["B"].width = 100
+
+    write_table(wb.create_sheet("Gaps"), p.gaps, {
+        "rank": "Rank", "name": "Dimension", "domain": "Domain", "layer": "Layer", "current": "Current score",
+        "current_name": "Current level", "target": "Target level", "target_name": "Target name", "gap": "Gap",
+        "spread": "Spread (SD)", "leadership": "Leaders", "front_line": "Front line", "role_gap": "Leaders - front line",
+        "importance": "Importance (0-1)", "w_gap": "Priority: gap", "w_importance": "Priority: importance",
+        "w_foundation": "Priority: foundation", "w_disagreement": "Priority: disagreement", "priority": "Priority",
+        "why": "Why it ranks here"})
+
+    ws = wb.create_sheet("Roadmap")
+    nxt = write_table(ws, p.roadmap.plan, {
+        "wave": "Wave", "initiative": "Id", "title": "Initiative", "dimensions": "Raises", "effort": "Effort (pw)",
+        "duration_weeks": "Weeks", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs",
+        "quick_win": "Quick win", "why": "Why"})
+    if len(p.roadmap.unscheduled):
+        ws.cell(nxt, 1, "Not scheduled").font = Font(bold=True, size=12)
+        write_table(ws, p.roadmap.unscheduled, {"kind": "Kind", "item": "Item", "dimension": "Dimension",
+                                                "reason": "Reason"}, start_row=nxt + 1, freeze=False)
+
+    traj = p.roadmap.trajectory
+    if len(traj):
+        wide = traj.pivot_table(index=["dimension", "name"], columns="wave", values="level", sort=False).reset_index()
+        labels = {0: "Today"} | {wv: f"Wave {wv} ({d:%Y-%m-%d})" for wv, d in
+                                 traj.drop_duplicates("wave").set_index("wave")["date"].items() if wv}
+        wide["target"] = wide["dimension"].map(traj.drop_duplicates("dimension").set_index("dimension")["target"])
+        wide = wide.rename(columns={wv: labels[wv] for wv in labels})
+        write_table(wb.create_sheet("Trajectory"), wide,
+                    {"name": "Dimension"} | {v: v for v in labels.values()} | {"target": "Target"})
+    else:
+        wb.create_sheet("Trajectory")
+
+    write_table(wb.create_sheet("Scorecard"), p.scorecard, {
+        "kpi": "Id", "name": "KPI", "definition": "Definition", "unit": "Unit", "better_when": "Better when",
+        "baseline": "Baseline", "target": "Target", "due": "Due", "owner": "Owner", "source": "Data source",
+        "dimensions": "Evidences", "moved_by": "Moved by initiatives", "first_wave": "From wave",
+        "in_scorecard": "In the scorecard"})
+    return wb
+
+
+def save_roadmap_workbook(p: Planning, target: Path) -> Path:
+    wb = build_workbook(p)
+    with atomic.atomic_path(Path(target)) as tmp:
+        wb.save(tmp)
+    return Path(target)
