@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from assessment.model import load_model
 from assessment.questionnaire import COL, HEADERS
+from workbench.clientfile import block_mapping, edit_client_yaml
 from workbench.engagement import CLIENT_FILE, init_client, load_engagement
 
 HERE = Path(__file__).parent / "clients"
@@ -192,6 +193,118 @@ def brightloop(model) -> None:
     (folder / "responses" / "survey-export-2026-09.csv").write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
 
 
+VISIONS = {
+    "northbank-it-service-desk": dict(
+        vision=dict(
+            statement="Branch and head-office staff get working IT, or a clear answer, within the working day.",
+            purpose="Keep every branch able to serve its customers without IT getting in the way.",
+            success_story="By the end of 2027 branch managers name the service desk as the internal team they "
+                          "trust most; first-line agents fix most calls while the caller is still on the line, "
+                          "and the monthly service review with the business takes twenty minutes because the "
+                          "figures speak for themselves.",
+            targets={"service-levels": {"level": 4, "rationale": "SLAs are the basis of trust with the branches"},
+                     "service-recovery": {"level": 3, "rationale": "Outages in branches must be put right fast"}},
+            objectives=["Resolve three in four calls at first contact", "Meet the availability and resolution "
+                        "targets for every critical service, every month", "Tell branches about disruptions "
+                        "before they call"],
+            scorecard=[
+                dict(id="csat", name="Customer satisfaction", definition="Share of post-call survey answers of 4 "
+                     "or 5 on a five-point scale", unit="%", baseline=71, target=85, due=dt.date(2027, 12, 31),
+                     owner="Head of IT Service Desk", source="Post-call survey", dimensions=["customer-insight"]),
+                dict(id="fcr", name="First contact resolution", definition="Calls resolved without hand-off or "
+                     "call-back", unit="%", baseline=58, target=75, due=dt.date(2027, 12, 31),
+                     owner="Team leaders", source="ITSM tool", dimensions=["service-delivery", "delivery-enablers"]),
+                dict(id="sla-attainment", name="SLA attainment", definition="Incidents resolved within the agreed "
+                     "resolution time", unit="%", baseline=82, target=95, due=dt.date(2027, 9, 30),
+                     owner="Service level manager", source="ITSM tool", dimensions=["service-levels"]),
+                dict(id="mttr", name="Mean time to resolve", definition="Mean hours from logging to resolution of "
+                     "priority 2 incidents", unit="hours", baseline=14, target=8, due=dt.date(2027, 12, 31),
+                     owner="Problem manager", source="ITSM tool", dimensions=["service-delivery"]),
+                dict(id="complaint-recovery", name="Satisfaction after a complaint", definition="Complainants "
+                     "satisfied with how the complaint was resolved", unit="%", baseline=45, target=70,
+                     due=dt.date(2027, 12, 31), owner="Customer experience lead", source="Complaint follow-up",
+                     dimensions=["service-recovery"]),
+                dict(id="employee-engagement", name="Employee engagement", definition="Engagement index of the "
+                     "yearly staff survey", unit="index", baseline=62, target=72, due=dt.date(2027, 11, 30),
+                     owner="HR business partner", source="Staff survey", dimensions=["people-development"])]),
+        roadmap=dict(capacity=30, waves=6)),
+    "st-aldhelms-facilities": dict(
+        vision=dict(
+            statement="Wards and clinics can count on clean, safe and working facilities, every shift.",
+            purpose="Let clinicians spend their time on patients, not on chasing porters and repairs.",
+            success_story="Within two years ward managers report facilities problems once and stop chasing; "
+                          "night shifts hear about changes at the same time as day shifts.",
+            targets={"delivery-enablers": {"level": 3, "rationale": "Staff lack tools and time today"}},
+            objectives=["Answer every helpdesk request within the agreed time", "Close the gap between what "
+                        "managers and porters see"],
+            scorecard=[
+                dict(id="sla-attainment", name="Helpdesk requests within target time", unit="%", baseline=64,
+                     target=90, due=dt.date(2028, 3, 31), owner="Facilities helpdesk manager",
+                     source="CAFM system", dimensions=["service-levels"]),
+                dict(id="csat", name="Ward satisfaction", unit="%", baseline=55, target=80,
+                     due=dt.date(2028, 3, 31), owner="Head of Facilities", source="Quarterly ward survey",
+                     dimensions=["customer-insight"]),
+                dict(id="repeat-incidents", name="Repeat repairs within 30 days", unit="%", target=5,
+                     due=dt.date(2027, 12, 31), owner="Estates manager", source="CAFM system",
+                     dimensions=["service-delivery"]),
+                dict(id="staff-turnover", name="Staff turnover", unit="%", baseline=19, target=12,
+                     due=dt.date(2028, 3, 31), owner="HR business partner", source="HR system",
+                     dimensions=["people-development"]),
+                dict(id="employee-engagement", name="Engagement of front-line staff", unit="index", baseline=51,
+                     target=65, due=dt.date(2028, 3, 31), owner="Director of Estates and Facilities",
+                     source="Staff survey", dimensions=["leadership-culture", "transparency-trust"])]),
+        roadmap=dict(capacity=25, waves=8)),
+    "brightloop-customer-support": dict(
+        vision=dict(
+            statement="Customers solve their problem with us the first time and tell others about it.",
+            purpose="Make support the reason customers renew.",
+            success_story="A year from now renewals cite support as a reason to stay, and agents spend their "
+                          "Fridays improving the product instead of firefighting.",
+            targets={"customer-insight": {"level": 4, "rationale": "Support is our product's voice of the customer"},
+                     "continuous-improvement": 4},
+            objectives=["First contact resolution above 80 %", "Net promoter score among support users above 40"],
+            scorecard=[
+                dict(id="fcr", name="First contact resolution", unit="%", baseline=68, target=80,
+                     due=dt.date(2027, 9, 30), owner="Support team leads", source="Helpdesk",
+                     dimensions=["service-delivery"]),
+                dict(id="nps", name="Net promoter score (support users)", unit="points", baseline=22, target=40,
+                     due=dt.date(2027, 12, 31), owner="VP Customer Success", source="NPS survey",
+                     dimensions=["customer-insight"]),
+                dict(id="csat", name="Ticket satisfaction", unit="%", baseline=84, target=92,
+                     due=dt.date(2027, 9, 30), owner="Support team leads", source="Helpdesk survey",
+                     dimensions=["service-delivery"]),
+                dict(id="response-time", name="First response time", unit="hours", baseline=6, target=2,
+                     due=dt.date(2027, 6, 30), owner="Support operations", source="Helpdesk",
+                     dimensions=["service-levels"]),
+                dict(id="knowledge-reuse", name="Tickets solved with a knowledge article", unit="%",
+                     baseline=21, target=45, due=dt.date(2027, 12, 31), owner="Knowledge manager",
+                     source="Helpdesk", dimensions=["service-delivery"]),
+                dict(id="improvement-actions-closed", name="Improvement actions closed per quarter",
+                     unit="actions", baseline=4, target=12, due=dt.date(2027, 12, 31), owner="Head of Support",
+                     source="Improvement board", dimensions=["continuous-improvement"]),
+                dict(id="employee-engagement", name="Agent engagement", unit="index", baseline=70, target=78,
+                     due=dt.date(2027, 12, 31), owner="Head of Support", source="Pulse survey",
+                     dimensions=["people-development"])]),
+        roadmap=dict(capacity=20, waves=4)),
+}
+
+
+def envision(folder: Path) -> None:
+    """Write the example's vision and roadmap settings through the same path `workbench target` uses."""
+    spec = VISIONS[folder.name]
+
+    def change(doc) -> None:
+        vision = block_mapping(doc, "vision")
+        for key, value in spec["vision"].items():
+            vision[key] = value
+        roadmap = block_mapping(doc, "roadmap")
+        roadmap["start"] = dt.date(2027, 1, 4)
+        for key, value in spec["roadmap"].items():
+            roadmap[key] = value
+
+    edit_client_yaml(folder, change)
+
+
 def main() -> None:
     model = load_model("service-management")
     HERE.mkdir(parents=True, exist_ok=True)
@@ -199,6 +312,7 @@ def main() -> None:
     st_aldhelms(model)
     brightloop(model)
     for folder in sorted(HERE.iterdir()):
+        envision(folder)
         load_engagement(folder)  # what we ship must load
         print(f"wrote {folder}")
 

@@ -100,7 +100,12 @@ def initiative_problems(initiatives: list[Initiative], model: MaturityModel, kpi
                         (" (already in the catalogue: use a new id, or exclude the catalogue's one)"
                          if ini.id in known_ids else "")))
         ids.setdefault(ini.id, i)
+        seen_dims: set[str] = set()
         for j, r in enumerate(ini.raises):
+            if r.dimension in seen_dims:
+                out.append((here + ("raises", j), f"raises {r.dimension} more than once; one level at a time: "
+                                                  "expected each dimension once per initiative"))
+            seen_dims.add(r.dimension)
             if r.dimension not in dims:
                 out.append((here + ("raises", j, "dimension"), f"unknown dimension {r.dimension!r}; expected one "
                                                                f"of: {', '.join(sorted(dims))}"))

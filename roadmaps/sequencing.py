@@ -36,6 +36,7 @@ class Roadmap:
     unscheduled: pd.DataFrame   # what could not be scheduled and why
     waves: pd.DataFrame         # per wave: dates, capacity, effort used
     settings: PlanSettings
+    in_place: list[str]         # prerequisites the client has already outgrown: counted as done
 
 
 def wave_dates(settings: PlanSettings, wave: int) -> tuple[dt.date, dt.date]:
@@ -82,6 +83,10 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
     for r in raises.itertuples(index=False):
         steps_of.setdefault(r.initiative, []).append((r.dimension, int(r.from_level)))
 
+    # A client already past every level an initiative raises has what it delivers: it counts as done.
+    in_place = {i for i, sts in steps_of.items()
+                if all(d in level and level[d] >= lv + 1 for d, lv in sts)}
+
     # 2. Choose initiatives: per step the one covering most needed steps, then least effort, then id.
     by_step: dict[tuple[str, int], list[str]] = {}
     for i, sts in steps_of.items():
@@ -101,7 +106,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
             blocked_dims.add(d)
             continue
         chosen.setdefault(options[0], f"raises {d} {lv}->{lv + 1}")
-        _add_prerequisites(options[0], prereq, chosen, skip)
+        _add_prerequisites(options[0], prereq, chosen, skip, in_place)
 
     cycle = find_cycle({i: [p for p in prereq[i] if p in chosen] for i in chosen})
     in_cycle = set(cycle or [])
@@ -123,9 +128,11 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
     # 3. Fill the waves. A step is claimed by the first initiative scheduled for it.
     used = [0.0] * (W + 2)
     start_in: dict[str, int] = {}
-    done_in: dict[str, int] = {}
+    done_in: dict[str, int] = {i: 0 for i in in_place}  # wave 0: before the roadmap starts
     claims: dict[str, list[tuple[str, int]]] = {}
-    claimed: set[tuple[str, int]] = set()
+    claimed: dict[tuple[str, int], str] = {}  # step -> the initiative that lifts it
+    needed_by = {p: {c for c in chosen if p in prereq[c]} for p in chosen}
+    covered: dict[str, set[str]] = {}          # initiatives made unnecessary -> who covers their steps
     current = dict(level)
     lifted: dict[int, set[str]] = {}  # wave -> dimensions lifted at its end
     trajectory = [dict(current)]
@@ -134,7 +141,12 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
         for i in order:
             if i in start_in or any(done_in.get(p, W + 1) >= wave for p in prereq[i]):
                 continue
+            if i in covered:
+                continue
             mine = [st for st in steps_of.get(i, ()) if st in needed and st not in claimed]
+            if not mine and not any(c not in start_in and c not in covered for c in needed_by[i]):
+                covered[i] = {claimed[st] for st in steps_of.get(i, ()) if st in claimed}
+                continue
             if any(current.get(d) != lv for d, lv in mine):
                 continue
             span = max(1, math.ceil(duration[i] / settings.wave_weeks - EPS))
@@ -147,7 +159,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
             for w in range(wave, last + 1):
                 used[w] += per_wave
             start_in[i], done_in[i], claims[i] = wave, last, mine
-            claimed.update(mine)
+            claimed.update(dict.fromkeys(mine, i))
             lifted.setdefault(last, set()).update(d for d, _ in mine)
             completing.setdefault(last, []).append(i)
         for i in completing.get(wave, []):  # completions at the end of this wave lift their dimensions
@@ -157,17 +169,23 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
 
     # 4. Explain what did not make it.
     for i in order:
-        if i not in start_in:
+        if i in covered:
+            skip("covered", i, _dims_of(i, steps_of), "not needed: its steps are lifted by "
+                 + ", ".join(sorted(covered[i])))
+        elif i not in start_in:
             skip("initiative", i, _dims_of(i, steps_of),
-                 _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed, settings))
+                 _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed, in_place,
+                         settings))
 
     plan = _plan_table(ini, steps_of, claims, start_in, done_in, chosen, settings)
     return Roadmap(plan=plan, trajectory=_trajectory_table(trajectory, g, settings),
                    unscheduled=pd.DataFrame(unscheduled, columns=["kind", "item", "dimension", "reason"]),
-                   waves=_wave_table(used, settings, start_in), settings=settings)
+                   waves=_wave_table(used, settings, start_in), settings=settings,
+                   in_place=sorted(i for i in in_place if any(i in prereq[c] for c in chosen)))
 
 
-def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: dict[str, str], skip) -> None:
+def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: dict[str, str], skip,
+                       in_place: set[str]) -> None:
     stack, seen = [pick], set()
     while stack:
         i = stack.pop()
@@ -177,6 +195,8 @@ def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: dict[str, st
         for p in prereq[i]:
             if p not in prereq:
                 skip("initiative", i, "", f"prerequisite {p!r} is excluded or not in the catalogue")
+                continue
+            if p in in_place:
                 continue
             chosen.setdefault(p, f"prerequisite of {i}")
             stack.append(p)
@@ -196,7 +216,7 @@ def _dims_of(i: str, steps_of: dict[str, list[tuple[str, int]]]) -> str:
     return ", ".join(sorted({d for d, _ in steps_of.get(i, ())}))
 
 
-def _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed,
+def _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed, in_place,
             settings: PlanSettings) -> str:
     missing = [p for p in prereq[i] if p not in prereq]
     if missing:
@@ -208,7 +228,7 @@ def _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, cl
     per_wave = effort[i] / span
     if per_wave > settings.capacity + EPS:
         return f"needs {per_wave:g} person-weeks a wave; the capacity is {settings.capacity:g} per wave"
-    waiting = [p for p in prereq[i] if p not in start_in]
+    waiting = [p for p in prereq[i] if p not in start_in and p not in in_place]
     if waiting:
         return f"waits for prerequisite {waiting[0]!r}, which is not scheduled within the horizon"
     for d, lv in steps_of.get(i, ()):

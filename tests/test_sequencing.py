@@ -119,8 +119,8 @@ def test_plan_invariants_hold_for_any_catalogue(case):
     done = dict(zip(r.plan["initiative"], r.plan["completes_in_wave"]))
     start = dict(zip(r.plan["initiative"], r.plan["wave"]))
     prereqs = {i.id: i.prerequisites for i in cat}
-    for i in start:  # prerequisites finish in an earlier wave
-        assert all(p in done and done[p] < start[i] for p in prereqs[i])
+    for i in start:  # prerequisites finish in an earlier wave, or the client already has them
+        assert all((p in done and done[p] < start[i]) or p in r.in_place for p in prereqs[i])
     assert (r.waves["effort"] <= cap + 1e-6).all()  # no wave over capacity
     assert (r.plan["completes_in_wave"] <= waves).all()
     traj = r.trajectory.pivot(index="dimension", columns="wave", values="level")
@@ -131,3 +131,23 @@ def test_plan_invariants_hold_for_any_catalogue(case):
     # every initiative is either scheduled or explained
     listed = set(r.unscheduled.loc[r.unscheduled["kind"] == "initiative", "item"])
     assert not (listed & set(start))
+
+
+def test_prerequisites_the_client_has_outgrown_count_as_done():
+    gaps = gaps_frame([("vision", "roots", 3, 3), ("sla", "roots", 2, 3)])
+    cat = [ini("vision-workshop", [("vision", 1)], effort=5), ini("sla-defined", [("sla", 2)], prereq=["vision-workshop"])]
+    r = plan(gaps, cat)
+    assert list(r.plan["initiative"]) == ["sla-defined"] and r.plan["wave"].item() == 1
+    assert r.in_place == ["vision-workshop"]
+
+
+def test_an_initiative_whose_steps_others_already_lift_is_not_scheduled():
+    gaps = gaps_frame([("ci", "crown", 2, 3), ("tt", "crown", 2, 4)])
+    cat = [ini("forum", [("ci", 2)], effort=6), ini("notices", [("tt", 2)], effort=4),
+           ini("blameless", [("ci", 2), ("tt", 2)], effort=3, prereq=["forum"]),   # chosen: covers two steps
+           ini("open-reporting", [("tt", 3)], effort=3, prereq=["notices"])]       # pulls in notices
+    r = plan(gaps, cat)
+    assert set(r.plan["initiative"]) == {"forum", "notices", "open-reporting"}
+    covered = r.unscheduled.set_index("item").loc["blameless"]
+    assert covered["kind"] == "covered" and covered["reason"] == "not needed: its steps are lifted by forum, notices"
+    assert r.trajectory.groupby("dimension")["level"].max().to_dict() == {"ci": 3, "tt": 4}
