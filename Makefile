@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
-#   make demo   set up .venv and score every example client
+#   make demo   set up .venv; score every example client and plan its roadmap (workbooks in out/)
 #   make test   set up .venv and run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -18,9 +18,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+OUT ?= out
+
 demo: $(STAMP)
 	$(BIN)/workbench validate $(dir $(EXAMPLES))
 	$(BIN)/workbench score $(dir $(EXAMPLES))
+	@for dir in $(patsubst %/,%,$(dir $(EXAMPLES))); do \
+	  name=$$(basename $$dir); \
+	  $(BIN)/workbench roadmap $$dir --xlsx $(OUT)/$$name/roadmap.xlsx || exit $$?; \
+	done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -18,8 +18,8 @@ def walkthrough_commands() -> list[str]:
 
 def test_the_consultants_day_in_the_readme_runs(tmp_path):
     commands = walkthrough_commands()
-    assert [c.split()[1] for c in commands] == ["init-client", "models", "questionnaire", "validate", "score",
-                                                "score", "score", "score"]
+    assert [c.split()[1] for c in commands] == ["init-client", "models", "questionnaire", "target", "validate",
+                                                "score", "score", "score", "score", "roadmap"]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     outputs = {}
     for cmd in commands:
@@ -36,3 +36,8 @@ def test_the_consultants_day_in_the_readme_runs(tmp_path):
     assert '"service-management"' in (tmp_path / "profile.json").read_text()
     csv_all = next(v for k, v in outputs.items() if "*/" in k)
     assert re.search(r"^acme-it-service-desk,", csv_all, re.M)
+    assert "service-recovery: {level: 3, rationale: Workshop of 23 Nov}" in \
+        (tmp_path / "engagements" / "acme" / "client.yaml").read_text()
+    roadmap = next(v for k, v in outputs.items() if k.startswith("workbench roadmap"))
+    assert "RANKED GAPS" in roadmap and "Wave 1" in roadmap
+    assert (tmp_path / "engagements" / "acme" / "roadmap.xlsx").is_file()
