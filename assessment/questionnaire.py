@@ -12,6 +12,7 @@ from pathlib import Path
 from assessment.model import MaturityModel
 from assessment.problems import Problem
 from assessment.roles import RoleGroup
+from assessment.sheets import fit_rows, print_setup
 from assessment.tables import read_excel, sheet_rows
 
 MARKER = "workbench-questionnaire"
@@ -25,26 +26,6 @@ NAME_LABEL, ROLE_LABEL = "Your name (optional)", "Your role"
 COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based column index by header
 WIDTHS = {"A": 10, "B": 5, "C": 20, "D": 26, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
 NAME_CELL, ROLE_CELL = "D3", "D4"  # labels to their left, in column C (column A is hidden)
-
-
-def _fit_rows(ws, widths: dict[str, float], first_row: int = 1) -> None:
-    """Set row heights for wrapped text: spreadsheet apps do not grow rows written by a library."""
-    for row in ws.iter_rows(min_row=first_row):
-        lines = 1
-        for cell in row:
-            if isinstance(cell.value, str) and cell.column_letter in widths:
-                per_line = max(int(widths[cell.column_letter] * 1.1), 1)
-                lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n")))
-        ws.row_dimensions[row[0].row].height = 15 * lines + 2
-
-
-def _print_setup(ws, landscape: bool, title_rows: str | None = None) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    if title_rows:
-        ws.print_title_rows = title_rows
 
 
 def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles: list[RoleGroup]):
@@ -96,8 +77,8 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
             ins.cell(r, 2, b).alignment = wrap
     ins["A1"].font = Font(bold=True, size=14)
     ins["A1"].alignment = Alignment(wrap_text=False)
-    _fit_rows(ins, ins_widths, first_row=2)
-    _print_setup(ins, landscape=False)
+    fit_rows(ins, ins_widths, first_row=2)
+    print_setup(ins, landscape=False)
 
     # -- Lists (hidden): the drop-down sources
     lists = wb.create_sheet(LIST_SHEET)
@@ -169,9 +150,9 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
     for letter, w in WIDTHS.items():
         ws.column_dimensions[letter].width = w
     ws.column_dimensions["A"].hidden = True  # stable ids stay, out of the respondent's way
-    _fit_rows(ws, WIDTHS, first_row=header_row)
+    fit_rows(ws, WIDTHS, first_row=header_row)
     ws.freeze_panes = ws.cell(header_row + 1, 3)
-    _print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
+    print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
     wb.active = 1
     return wb
 

@@ -92,7 +92,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
     for i, sts in steps_of.items():
         for st in sts:
             by_step.setdefault(st, []).append(i)
-    chosen: dict[str, str] = {}   # initiative -> why it is in the plan
+    chosen: set[str] = set()
     blocked_dims: set[str] = set()
     for step in steps:
         d, lv = step
@@ -105,7 +105,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
                                                  f"level {lv} to {lv + 1}")
             blocked_dims.add(d)
             continue
-        chosen.setdefault(options[0], f"raises {d} {lv}->{lv + 1}")
+        chosen.add(options[0])
         _add_prerequisites(options[0], prereq, chosen, skip, in_place)
 
     cycle = find_cycle({i: [p for p in prereq[i] if p in chosen] for i in chosen})
@@ -177,14 +177,14 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
                  _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, claimed, in_place,
                          settings))
 
-    plan = _plan_table(ini, steps_of, claims, start_in, done_in, chosen, settings)
+    plan = _plan_table(ini, prereq, claims, start_in, done_in, settings)
     return Roadmap(plan=plan, trajectory=_trajectory_table(trajectory, g, settings),
                    unscheduled=pd.DataFrame(unscheduled, columns=["kind", "item", "dimension", "reason"]),
                    waves=_wave_table(used, settings, start_in), settings=settings,
                    in_place=sorted(i for i in in_place if any(i in prereq[c] for c in chosen)))
 
 
-def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: dict[str, str], skip,
+def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: set[str], skip,
                        in_place: set[str]) -> None:
     stack, seen = [pick], set()
     while stack:
@@ -198,7 +198,7 @@ def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: dict[str, st
                 continue
             if p in in_place:
                 continue
-            chosen.setdefault(p, f"prerequisite of {i}")
+            chosen.add(p)
             stack.append(p)
 
 
@@ -237,17 +237,20 @@ def _reason(i, prereq, effort, duration, start_in, current, steps_of, needed, cl
     return "no capacity left within the horizon"
 
 
-def _plan_table(ini, steps_of, claims, start_in, done_in, chosen, settings: PlanSettings) -> pd.DataFrame:
+def _plan_table(ini, prereq, claims, start_in, done_in, settings: PlanSettings) -> pd.DataFrame:
     rows = []
     for i in sorted(start_in, key=lambda i: (start_in[i], done_in[i], i)):
         start, _ = wave_dates(settings, start_in[i])
+        dependents = sorted(c for c in start_in if i in prereq[c])
+        why = "; ".join(filter(None, ["closes a gap" if claims[i] else "",
+                                      f"prerequisite of {', '.join(dependents)}" if dependents else ""]))
         rows.append(dict(
             wave=start_in[i], completes_in_wave=done_in[i], initiative=i, title=ini.at[i, "title"],
             dimensions="; ".join(f"{d} {lv}->{lv + 1}" for d, lv in claims[i]),
             effort=float(ini.at[i, "effort"]), duration_weeks=float(ini.at[i, "duration"]),
             start=start, end=start + dt.timedelta(weeks=float(ini.at[i, "duration"]), days=-1),
             owner=ini.at[i, "owner_role"], kpis=", ".join(ini.at[i, "kpis"]), quick_win=bool(ini.at[i, "quick_win"]),
-            why=chosen[i]))
+            why=why))
     cols = ["wave", "completes_in_wave", "initiative", "title", "dimensions", "effort", "duration_weeks", "start",
             "end", "owner", "kpis", "quick_win", "why"]
     return pd.DataFrame(rows, columns=cols)

@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from assessment.sheets import fit_rows, print_setup
 from workbench import atomic
 from workbench.planning import Planning
 
@@ -42,6 +43,9 @@ def safe_cell(ws, row: int, col: int, value):
     return cell
 
 
+MAX_WIDTH = 40  # wider text wraps: a sheet must stay readable when printed on one page width
+
+
 def write_table(ws, df: pd.DataFrame, headers: dict[str, str], start_row: int = 1, freeze: bool = True) -> int:
     """Write the chosen columns under readable headers; returns the next free row."""
     cols = list(headers)
@@ -50,13 +54,16 @@ def write_table(ws, df: pd.DataFrame, headers: dict[str, str], start_row: int = 
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for j, c in enumerate(cols, start=1):
+        letter = ws.cell(1, j).column_letter
+        longest = max([len(w) for w in headers[c].split()] + [len(_shown(v)) for v in df[c]])
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0,
+                                                 min(longest + 2, MAX_WIDTH))
     for i, row in enumerate(df[cols].itertuples(index=False), start=start_row + 1):
         for j, v in enumerate(row, start=1):
-            safe_cell(ws, i, j, v).alignment = Alignment(vertical="top", wrap_text=isinstance(v, str) and len(v) > 60)
-    for j, c in enumerate(cols, start=1):
-        lengths = [len(headers[c])] + [len(_shown(v)) for v in df[c]]
-        letter = ws.cell(1, j).column_letter
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, min(max(lengths) + 2, 60))
+            if isinstance(v, bool):
+                v = "yes" if v else ""
+            safe_cell(ws, i, j, v).alignment = Alignment(vertical="top", wrap_text=True)
     if freeze:
         ws.freeze_panes = ws.cell(start_row + 1, 1)
     return start_row + len(df) + 2
@@ -128,6 +135,9 @@ def build_workbook(p: Planning) -> Workbook:
         "baseline": "Baseline", "target": "Target", "due": "Due", "owner": "Owner", "source": "Data source",
         "dimensions": "Evidences", "moved_by": "Moved by initiatives", "first_wave": "From wave",
         "in_scorecard": "In the scorecard"})
+    for ws in wb.worksheets:
+        fit_rows(ws, {letter: dim.width for letter, dim in ws.column_dimensions.items() if dim.width})
+        print_setup(ws, landscape=True, title_rows="1:1" if ws.title != "About" else None)
     return wb
 
 
