@@ -114,7 +114,7 @@ def target_profile(model: MaturityModel, vision: Vision | None) -> pd.DataFrame:
 def vision_warnings(vision: Vision | None, targets: pd.DataFrame, current: pd.DataFrame | None = None) -> list[str]:
     """What makes the arrival hard to see: scorecard size, KPIs without baseline or date, low targets.
 
-    `current` is the dimension profile of the assessment (columns area, mean), when one exists.
+    `current` is the dimension profile of the assessment (columns area, mean, level), when one exists.
     """
     vision = vision or Vision()
     out = []
@@ -131,10 +131,12 @@ def vision_warnings(vision: Vision | None, targets: pd.DataFrame, current: pd.Da
         if not k.owner:
             out.append(f"KPI {k.id!r} ({k.name}) has no owner.")
     if current is not None and len(current):
-        cur = current.set_index("area")["mean"]
+        cur = current.set_index("area")
         for t in targets.itertuples(index=False):
-            m = cur.get(t.dimension)
-            if m is not None and pd.notna(m) and t.target < m - 1e-9:
-                out.append(f"The target for {t.name} (level {t.target}) is below its current score ({m:.2f}): "
-                           "is that intended?")
+            if t.dimension not in cur.index or pd.isna(cur.at[t.dimension, "level"]):
+                continue
+            level, score = int(cur.at[t.dimension, "level"]), cur.at[t.dimension, "mean"]
+            if t.target < level:
+                out.append(f"The target for {t.name} (level {t.target}) is below the level it already reaches "
+                           f"({level}, score {score:.2f}): is that intended?")
     return out

@@ -48,12 +48,14 @@ def test_vision_warnings_make_the_arrival_visible():
                           KPI(id="fcr", name="FCR", target=75)])
     import pandas as pd
     targets = pd.DataFrame({"dimension": ["a"], "name": ["A"], "target": [2]})
-    current = pd.DataFrame({"area": ["a"], "mean": [3.4]})
+    current = pd.DataFrame({"area": ["a", "b"], "mean": [3.4, 2.6], "level": [3, 2]})
+    targets = pd.DataFrame({"dimension": ["a", "b"], "name": ["A", "B"], "target": [2, 2]})  # B: met, not below
     w = " | ".join(vision_warnings(v, targets, current))
     assert "2 KPIs; a balanced scorecard has 6-8" in w
     assert "'fcr' (FCR) has no baseline and no due date" in w and "'fcr' (FCR) has no owner" in w
     assert "'csat'" not in w
-    assert "target for A (level 2) is below its current score (3.40)" in w
+    assert "target for A (level 2) is below the level it already reaches (3, score 3.40)" in w
+    assert "target for B" not in w
 
 
 def test_bad_vision_references_are_reported_with_their_yaml_path(engagement, workbench):
@@ -104,3 +106,11 @@ def test_bad_target_arguments_change_nothing(engagement, workbench):
     assert "'colaboration=3': unknown dimension 'colaboration'" in r.stderr
     assert "'nonsense': expected DIMENSION=LEVEL" in r.stderr
     assert path.read_bytes() == before
+
+
+def test_validate_warns_about_the_scorecard_without_failing(engagement, workbench):
+    with_vision(engagement)
+    r = workbench("validate", engagement)
+    assert r.exit_code == 0
+    assert "warning: The scorecard has 2 KPIs" in r.stdout
+    assert "warning: KPI 'fcr' (First contact resolution) has no due date" in r.stdout

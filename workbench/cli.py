@@ -10,6 +10,7 @@ import click
 
 from assessment.model import builtin_models, load_model
 from assessment.problems import InputError
+from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
 from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
                                   write_questionnaire)
@@ -91,6 +92,9 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
                    f"{len(ingested.files)} file(s); model {engagement.model.id} {engagement.model.version}")
         for note in ingested.notes:
             click.echo(f"  note: {note}")
+        vision = engagement.config.vision
+        for warning in vision_warnings(vision, target_profile(engagement.model, vision)):
+            click.echo(f"  warning: {warning}")
     if failed:
         sys.exit(EXIT_INPUT)
 
@@ -140,7 +144,6 @@ def check_model_cmd(path: Path) -> None:
 @reports_input_errors
 def target_cmd(folder: Path, assignments: tuple[str, ...], rationale: str | None) -> None:
     """Set target levels, e.g. `service-levels=4 service-recovery=Defined`, saved into client.yaml."""
-    from roadmaps.vision import target_profile
     from workbench.clientfile import parse_target_args, set_targets
     from workbench.roadmap_output import targets_text
 
