@@ -68,8 +68,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
     steps = []
     for d in sorted(target, key=lambda d: (rank.get(d, 1e9), d)):
         if d not in level:
-            if target[d] is not None:
-                skip("dimension", d, d, "no current score (nobody answered its questions), so no gap to plan")
+            skip("dimension", d, d, "no current score (nobody answered its questions), so no gap to plan")
             continue
         steps += [(d, lv) for lv in range(level[d], target[d])]
     needed = set(steps)
@@ -106,7 +105,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
             blocked_dims.add(d)
             continue
         chosen.add(options[0])
-        _add_prerequisites(options[0], prereq, chosen, skip, in_place)
+        _add_prerequisites(options[0], prereq, chosen, in_place)
 
     cycle = find_cycle({i: [p for p in prereq[i] if p in chosen] for i in chosen})
     in_cycle = set(cycle or [])
@@ -184,8 +183,8 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
                    in_place=sorted(i for i in in_place if any(i in prereq[c] for c in chosen)))
 
 
-def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: set[str], skip,
-                       in_place: set[str]) -> None:
+def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: set[str], in_place: set[str]) -> None:
+    """Add every prerequisite (transitively) not already in place; missing ones are reported later."""
     stack, seen = [pick], set()
     while stack:
         i = stack.pop()
@@ -193,10 +192,7 @@ def _add_prerequisites(pick: str, prereq: dict[str, tuple], chosen: set[str], sk
             continue
         seen.add(i)
         for p in prereq[i]:
-            if p not in prereq:
-                skip("initiative", i, "", f"prerequisite {p!r} is excluded or not in the catalogue")
-                continue
-            if p in in_place:
+            if p not in prereq or p in in_place:
                 continue
             chosen.add(p)
             stack.append(p)

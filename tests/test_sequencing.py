@@ -71,6 +71,7 @@ def test_what_cannot_be_scheduled_says_why():
     assert "takes 7 waves" in reasons["c1"]
     assert "cycle" in reasons["x"] and "cycle" in reasons["y"]
     assert r.plan.empty
+    assert not r.unscheduled.duplicated(["item", "reason"]).any()  # each said once
 
 
 def test_same_inputs_same_plan():
