@@ -252,6 +252,16 @@ def respondent_table(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFram
     return out.reset_index()
 
 
+def respondent_counts(respondents: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
+    """Respondents per role group, in the engagement's order of role groups, with the total last."""
+    counts = respondents["role"].value_counts()
+    out = roles[["role", "name", "perspective"]].copy()
+    out["respondents"] = out["role"].map(counts).fillna(0).astype(int)
+    total = pd.DataFrame([{"role": "total", "name": "All respondents", "perspective": "",
+                           "respondents": int(out["respondents"].sum())}])
+    return pd.concat([out, total], ignore_index=True)
+
+
 def data_quality_notes(respondents: pd.DataFrame, questions: pd.DataFrame, model: MaturityModel,
                        role_names: dict[str, str], min_group: int = 3) -> list[str]:
     """Plain-language notes a consultant should read before trusting the profile."""

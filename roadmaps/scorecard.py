@@ -10,12 +10,13 @@ COLUMNS = ["kpi", "name", "definition", "unit", "better_when", "baseline", "targ
            "dimensions", "moved_by", "first_wave", "in_scorecard"]
 
 
-def scorecard_table(vision: Vision | None, plan: pd.DataFrame, library: list[KPIDef]) -> pd.DataFrame:
+def scorecard_table(vision: Vision | None, plan: pd.DataFrame | None = None,
+                    library: list[KPIDef] = ()) -> pd.DataFrame:
     """One row per scorecard KPI with the initiatives that move it; then the KPIs the roadmap moves that the
     scorecard lacks (in_scorecard False), as suggestions from the catalogue's KPI library."""
     vision = vision or Vision()
     moved: dict[str, list[tuple[int, str]]] = {}
-    for r in plan.itertuples(index=False):
+    for r in (plan.itertuples(index=False) if plan is not None else ()):
         for k in (x.strip() for x in r.kpis.split(",") if x.strip()):
             moved.setdefault(k, []).append((r.wave, r.initiative))
     rows = []

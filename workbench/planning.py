@@ -29,6 +29,13 @@ class Planning:
     weights: PriorityWeights
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def dimensions(self) -> pd.DataFrame:
+        """Gaps joined with the assessment's dimension profile, in the model's order (for charts)."""
+        cur = self.assessment.dimensions.drop(columns=["name", "layer", "tier", "parent"], errors="ignore")
+        merged = self.gaps.merge(cur, left_on="dimension", right_on="area", how="left", suffixes=("", "_profile"))
+        return merged.set_index("dimension").reindex(self.targets["dimension"]).reset_index()
+
 
 def plan_settings(engagement: Engagement, capacity: float | None = None, waves: int | None = None,
                   start: dt.date | None = None) -> PlanSettings:
@@ -68,3 +75,9 @@ def plan_engagement(folder: Path, capacity: float | None = None, waves: int | No
                     start: dt.date | None = None) -> Planning:
     engagement, assessment = assess_engagement(folder)
     return plan(engagement, assessment, plan_settings(engagement, capacity, waves, start))
+
+
+def plan_from_parameters(engagement: str, capacity: float = 0, waves: int = 0, start: str = "") -> Planning:
+    """What a notebook's parameters cell asks for: 0 or "" means "as in client.yaml"."""
+    return plan_engagement(Path(engagement), capacity or None, waves or None,
+                           dt.date.fromisoformat(start) if start else None)

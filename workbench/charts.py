@@ -1,0 +1,246 @@
+"""Charts for the notebooks and reports: readable in print, colour-blind safe, deterministic.
+
+Every function takes result tables and returns a matplotlib Figure built without pyplot, so no global
+figure state passes between charts or clients. Colours: the Okabe-Ito palette.
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+matplotlib.rcParams.update({
+    "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
+    "axes.spines.right": False, "svg.hashsalt": "maturity-workbench", "font.family": "DejaVu Sans",
+})
+
+# Okabe & Ito (2008): distinguishable with the common forms of colour blindness.
+BLUE, ORANGE, GREEN, VERMILION, SKY, YELLOW, PURPLE, GREY = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#F0E442", "#CC79A7", "#999999")
+LAYER_COLOURS = {"roots": BLUE, "trunk": GREEN, "crown": ORANGE}
+ROLE_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILION]
+LEVEL_CMAP = ListedColormap(["#F7FBFF", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B"])
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes; no timestamp or other varying metadata, so same data gives same bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _wrap(label: str, width: int = 22) -> str:
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def _level_axis(ax, levels: list, axis: str = "x") -> None:
+    ticks = [lv.value for lv in levels]
+    labels = [f"{lv.value} {lv.name}" for lv in levels]
+    if axis == "x":
+        ax.set_xticks(ticks, labels)
+        ax.set_xlim(ticks[0] - 0.1, ticks[-1] + 0.1)
+    else:
+        ax.set_yticks(ticks, labels)
+        ax.set_ylim(ticks[0] - 0.1, ticks[-1] + 0.1)
+
+
+def radar(names: list[str], current: list[float], target: list[float], levels: list) -> Figure:
+    """Current profile against the target, one spoke per dimension."""
+    n = len(names)
+    angles = np.linspace(0, 2 * np.pi, n, endpoint=False).tolist()
+    fig = _figure(7.2, 6.4)
+    ax = fig.add_subplot(projection="polar")
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    lo, hi = levels[0].value, levels[-1].value
+    for values, colour, label, style in ((target, ORANGE, "Target", "--"), (current, BLUE, "Current", "-")):
+        v = [np.nan if x is None else x for x in values]
+        ax.plot(angles + angles[:1], v + v[:1], style, color=colour, linewidth=2, label=label)
+        if label == "Current":
+            ax.fill(angles + angles[:1], v + v[:1], color=colour, alpha=0.15)
+    ax.set_ylim(lo, hi)
+    ax.set_yticks([lv.value for lv in levels], [str(lv.value) for lv in levels], color=GREY)
+    ax.set_rlabel_position(180 / n)  # level numbers between the first two spokes, clear of their labels
+    ax.set_xticks(angles, [_wrap(x, 16) for x in names])
+    ax.tick_params(axis="x", pad=12)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False)
+    ax.set_title("Current maturity against the target (levels " + f"{lo}-{hi})", pad=24)
+    return fig
+
+
+def role_heatmap(by_role: pd.DataFrame, dimension_names: dict[str, str], role_names: dict[str, str],
+                 levels: list) -> Figure:
+    """Mean score per dimension (rows) and role group (columns), with the value in every cell."""
+    table = by_role[by_role["area"].isin(dimension_names)].pivot(index="area", columns="role", values="mean")
+    table = table.reindex(index=list(dimension_names), columns=[r for r in role_names if r in table.columns])
+    fig = _figure(6.8, 0.42 * len(table) + 1.6)
+    ax = fig.add_subplot()
+    lo, hi = levels[0].value, levels[-1].value
+    im = ax.imshow(table.to_numpy(dtype=float), cmap="cividis", vmin=lo, vmax=hi, aspect="auto")
+    ax.set_xticks(range(len(table.columns)), [role_names[r] for r in table.columns])
+    ax.set_yticks(range(len(table)), [dimension_names[d] for d in table.index])
+    for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+        if not np.isnan(v):
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
+                    color="white" if v < lo + (hi - lo) * 0.55 else "black")
+    ax.spines[:].set_visible(False)
+    fig.colorbar(im, ax=ax, label="mean score", shrink=0.8)
+    ax.set_title("How each role group sees each dimension")
+    return fig
+
+
+def spread_chart(dimensions: pd.DataFrame, levels: list) -> Figure:
+    """Mean, interquartile range and full range per dimension; hollow markers where respondents disagree."""
+    d = dimensions.iloc[::-1]
+    fig = _figure(7.2, 0.38 * len(d) + 1.4)
+    ax = fig.add_subplot()
+    y = np.arange(len(d))
+    ax.hlines(y, d["min"], d["max"], color=GREY, linewidth=1, label="range")
+    ax.hlines(y, d["q1"], d["q3"], color=SKY, linewidth=6, label="middle half (IQR)")
+    agree = d["agreement"].fillna(True).astype(bool).to_numpy()
+    ax.scatter(d["mean"][agree], y[agree], color=BLUE, zorder=3, label="mean (respondents agree)")
+    ax.scatter(d["mean"][~agree], y[~agree], facecolor="white", edgecolor=VERMILION, linewidth=1.5, zorder=3,
+               label="mean (respondents disagree)")
+    ax.set_yticks(y, d["name"])
+    _level_axis(ax, levels)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    ax.set_title("Spread of answers per dimension", pad=34)
+    return fig
+
+
+def perception_gap_chart(gap: pd.DataFrame, levels: list) -> Figure:
+    """Leaders' and front line's mean per dimension, joined by a line: the perception gap."""
+    g = gap.dropna(subset=["leadership_mean", "front_line_mean"], how="all").iloc[::-1]
+    fig = _figure(7.2, 0.38 * len(g) + 1.4)
+    ax = fig.add_subplot()
+    y = np.arange(len(g))
+    ax.hlines(y, g["front_line_mean"], g["leadership_mean"], color=GREY, linewidth=2)
+    ax.scatter(g["leadership_mean"], y, color=ORANGE, marker="D", zorder=3, label="Leadership")
+    ax.scatter(g["front_line_mean"], y, color=BLUE, marker="o", zorder=3, label="Front line")
+    for yi, r in zip(y, g.itertuples(index=False)):
+        if pd.notna(r.gap):
+            ax.annotate(f"{r.gap:+.1f}", (max(r.leadership_mean, r.front_line_mean), yi), xytext=(6, -3),
+                        textcoords="offset points", fontsize=8, color=GREY)
+    ax.set_yticks(y, g["name"])
+    _level_axis(ax, levels)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    ax.set_title("Leadership and front line: where they see things differently", pad=26)
+    return fig
+
+
+def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, str]) -> Figure:
+    """Questions placed by importance and performance; the top-left quadrant comes first."""
+    fig = _figure(7.2, 5.4 if not ip.empty else 0.6)
+    ax = fig.add_subplot()
+    if ip.empty:
+        ax.text(0.5, 0.5, "Respondents did not rate importance", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    dims = list(dict.fromkeys(ip["dimension"]))
+    markers = "osD^vP*Xph<>"
+    for k, d in enumerate(dims):
+        part = ip[ip["dimension"] == d]
+        ax.scatter(part["performance"], part["importance"], s=36, marker=markers[k % len(markers)],
+                   color=ROLE_COLOURS[k % len(ROLE_COLOURS)], label=dimension_names.get(d, d), alpha=0.9)
+    mx, my = ip["performance"].mean(), ip["importance"].mean()
+    ax.axvline(mx, color=GREY, linewidth=1, linestyle="--")
+    ax.axhline(my, color=GREY, linewidth=1, linestyle="--")
+    for x, y, text, ha in ((0.02, 0.98, "Concentrate here", "left"), (0.98, 0.98, "Keep up the good work", "right"),
+                           (0.02, 0.02, "Low priority", "left"), (0.98, 0.02, "Possible overkill", "right")):
+        ax.text(x, y, text, transform=ax.transAxes, ha=ha, va="top" if y > 0.5 else "bottom", fontsize=9,
+                fontweight="bold", color=VERMILION if text == "Concentrate here" else GREY)
+    ax.set_xlabel("Performance (share of the answer scale reached)")
+    ax.set_ylabel("Importance (mean rating)")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=7)
+    ax.set_title("Importance against performance, per question")
+    return fig
+
+
+def target_chart(targets: pd.DataFrame, levels: list) -> Figure:
+    """The envisioned level per dimension, coloured by its layer in the customer driver tree."""
+    t = targets.iloc[::-1]
+    fig = _figure(7.2, 0.36 * len(t) + 1.4)
+    ax = fig.add_subplot()
+    colours = [LAYER_COLOURS.get(layer, GREY) for layer in t["layer"]]
+    ax.barh(t["name"], t["target"], color=colours, left=0)
+    _level_axis(ax, levels)
+    ax.set_xlim(levels[0].value - 0.1 if levels[0].value > 0 else 0, levels[-1].value + 0.1)
+    handles = [Patch(color=c, label=f"{k} ({'foundations' if k == 'roots' else 'competence' if k == 'trunk' else 'relationship'})")
+               for k, c in LAYER_COLOURS.items() if k in set(t["layer"])]
+    if handles:
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
+    ax.set_title("Target level per dimension", pad=26)
+    return fig
+
+
+def priority_chart(gaps: pd.DataFrame) -> Figure:
+    """Why each gap ranks where it does: the weighted components of its priority, stacked."""
+    g = gaps[gaps["priority"] > 0].iloc[::-1]
+    fig = _figure(7.2, 0.38 * max(len(g), 1) + 1.5)
+    ax = fig.add_subplot()
+    left = np.zeros(len(g))
+    for col, colour, label in (("w_gap", BLUE, "size of the gap"), ("w_importance", ORANGE, "importance"),
+                               ("w_foundation", GREEN, "foundation (roots first)"),
+                               ("w_disagreement", PURPLE, "leaders and front line disagree")):
+        ax.barh(g["name"], g[col], left=left, color=colour, label=label)
+        left += g[col].to_numpy()
+    ax.set_xlabel("priority score")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    ax.set_title("What makes each gap a priority", pad=34)
+    return fig
+
+
+def gantt(plan: pd.DataFrame, waves: pd.DataFrame) -> Figure:
+    """The roadmap as a Gantt chart: one bar per initiative, waves shaded, quick wins marked."""
+    p = plan.iloc[::-1]
+    fig = _figure(8.0, 0.3 * max(len(p), 1) + 1.6)
+    ax = fig.add_subplot()
+    for k, w in enumerate(waves.itertuples(index=False)):
+        ax.axvspan(pd.Timestamp(w.start), pd.Timestamp(w.end), color="#F2F2F2" if k % 2 else "white", zorder=0)
+        ax.text(pd.Timestamp(w.start) + (pd.Timestamp(w.end) - pd.Timestamp(w.start)) / 2, 1.0, f"Wave {w.wave}",
+                transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=8, color=GREY)
+    for y, r in enumerate(p.itertuples(index=False)):
+        start, end = pd.Timestamp(r.start), pd.Timestamp(r.end) + pd.Timedelta(days=1)
+        ax.barh(y, end - start, left=start, color=ORANGE if r.quick_win else BLUE, height=0.6, zorder=2)
+    ax.set_yticks(range(len(p)), [textwrap.shorten(t, 48, placeholder="...") for t in p["title"]])
+    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    ax.legend(handles=[Patch(color=BLUE, label="initiative"), Patch(color=ORANGE, label="quick win")],
+              loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False)
+    ax.set_title("The roadmap, wave by wave", pad=18)
+    return fig
+
+
+def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
+    """Projected level per dimension after each wave, with the target in the last column."""
+    wide = trajectory.pivot_table(index="name", columns="wave", values="level", sort=False)
+    target = trajectory.drop_duplicates("name").set_index("name")["target"].reindex(wide.index)
+    data = np.column_stack([wide.to_numpy(dtype=float), target.to_numpy(dtype=float)])
+    fig = _figure(7.2, 0.38 * len(wide) + 1.5)
+    ax = fig.add_subplot()
+    lo, hi = levels[0].value, levels[-1].value
+    cmap = ListedColormap(LEVEL_CMAP.colors[:hi - lo + 1]) if hi - lo + 1 <= 5 else "Blues"
+    ax.imshow(data, cmap=cmap, vmin=lo - 0.5, vmax=hi + 0.5, aspect="auto")
+    for (i, j), v in np.ndenumerate(data):
+        ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=8,
+                color="white" if v >= lo + (hi - lo) * 0.6 else "black", fontweight="bold" if j == data.shape[1] - 1 else None)
+    ax.axvline(data.shape[1] - 1.5, color="black", linewidth=1.5)
+    ax.set_xticks(range(data.shape[1]), ["Today"] + [f"Wave {w}" for w in wide.columns[1:]] + ["Target"])
+    ax.set_yticks(range(len(wide)), wide.index)
+    ax.spines[:].set_visible(False)
+    ax.set_title("Projected maturity level after each wave")
+    return fig

@@ -1,0 +1,82 @@
+"""What notebooks show: charts as images and tables and text as HTML, with every piece of client text escaped.
+
+Notebooks call these and nothing else for display, so the same escaping and layout hold in JupyterLab,
+in the executed notebooks and in the reports.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from typing import Iterable
+
+import pandas as pd
+from IPython.display import HTML, Image, display
+
+from workbench.charts import png_bytes
+
+
+def esc(value) -> str:
+    """Escaped text of any value: '<script>' in a client name shows as text, never runs."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return html.escape(str(value))
+
+
+def show_chart(fig) -> None:
+    display(Image(data=png_bytes(fig)))
+
+
+def heading(text: str, level: int = 2) -> None:
+    display(HTML(f"<h{level}>{esc(text)}</h{level}>"))
+
+
+def paragraph(text: str) -> None:
+    display(HTML(f"<p>{esc(text)}</p>"))
+
+
+def callout(title: str, text: str) -> None:
+    display(HTML(f'<div class="wb-callout"><div class="wb-callout-title">{esc(title)}</div>'
+                 f"<div>{esc(text) or '<em>not written yet</em>'}</div></div>"))
+
+
+def bullets(items: Iterable[str], empty: str = "None.") -> None:
+    items = list(items)
+    if not items:
+        paragraph(empty)
+        return
+    display(HTML("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul>"))
+
+
+def facts(pairs: list[tuple[str, object]]) -> None:
+    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
+    display(HTML(f'<table class="wb-facts">{rows}</table>'))
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
+          empty: str = "Nothing to show.") -> None:
+    """A table of the chosen columns under readable headers; numbers formatted, text escaped."""
+    if df.empty:
+        paragraph(empty)
+        return
+    formats = formats or {}
+    head = "".join(f"<th>{esc(h)}</th>" for h in columns.values())
+    body = []
+    for row in df[list(columns)].itertuples(index=False):
+        cells = []
+        for col, v in zip(columns, row):
+            fmt = formats.get(col)
+            if isinstance(v, bool):
+                text = "yes" if v else ""
+            elif fmt and v is not None and not (isinstance(v, float) and math.isnan(v)):
+                text = html.escape(fmt.format(v))
+            else:
+                text = esc(v)
+            num = isinstance(v, (int, float)) and not isinstance(v, bool)
+            cells.append(f'<td class="{"num" if num else "txt"}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    display(HTML(f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'))
