@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from assessment.model import builtin_models, load_model
-from assessment.problems import InputError
+from assessment.problems import InputError, Problem
 from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
+from workbench.profile_output import text_table
 from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
                                   write_questionnaire)
 
@@ -113,6 +114,65 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
     else:
         docs = [profile_output.as_dict(e, r) for e, r in results]
         click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False, default=str))
+
+
+@cli.command("run")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--all", "all_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Run every engagement folder (with a client.yaml) inside this folder.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the reports go: OUT/<client-id>/, OUT/index.html, OUT/summary.csv.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Clients in parallel (default: the number of cores).")
+@click.option("--formats", default="html,pdf,xlsx", show_default=True,
+              help="Comma-separated: html, pdf, xlsx.")
+@click.option("--resume", is_flag=True, help="Skip clients whose inputs and code are unchanged since their last good run.")
+@click.option("--engine", default="papermill", show_default=True, help="How notebooks are executed.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A notebook parameter for every client, e.g. -p capacity=30 -p waves=6.")
+@click.option("--timeout", default=600, show_default=True, help="Seconds a notebook cell may run before it fails.")
+@reports_input_errors
+def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, params, timeout) -> None:
+    """Execute the three notebooks and build the reports for every client; a failure stays with its client."""
+    from workbench.batch import FORMATS, Progress, discover, run_batch
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise InputError([Problem("--formats", f"unknown format(s) {bad}; expected a comma-separated list of "
+                                               + ", ".join(FORMATS))])
+    clients = discover(list(folders), all_dir)
+    if not clients:
+        raise InputError([Problem("command line", "no clients: give engagement folders or --all DIR")])
+    progress = Progress(len(clients))
+    try:
+        results = run_batch(clients, out, jobs or 0, chosen, engine, parse_params(params), resume, timeout, progress)
+    finally:
+        progress.close()
+    rows = [{"Client": r.client_id, "Status": r.status, "Level": r.overall_level, "Top gap": r.top_gap,
+             "Seconds": f"{r.seconds:.1f}", "Problem": (f"{r.failed_step}: {r.error.splitlines()[0][:90]}"
+                                                        if r.status == "failed" else "")} for r in results]
+    click.echo(text_table(rows, right={"Seconds"}))
+    n_ok = sum(r.status != "failed" for r in results)
+    click.echo(f"\n{n_ok} of {len(results)} clients succeeded. Open {(out / 'index.html').resolve()}")
+    if n_ok < len(results):
+        sys.exit(1)
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict:
+    """NAME=VALUE pairs with values read as YAML scalars (30 -> int, 30.5 -> float, text -> str)."""
+    from ruamel.yaml import YAML
+
+    out, problems = {}, []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            problems.append(Problem("-p", f"{pair!r}: expected NAME=VALUE, e.g. capacity=30"))
+            continue
+        parsed = YAML(typ="safe").load(value) if value.strip() else ""
+        out[name.strip()] = parsed if isinstance(parsed, (int, float, str, bool)) else value
+    if problems:
+        raise InputError(problems, "the parameters")
+    return out
 
 
 @cli.command("models")

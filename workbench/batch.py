@@ -1,0 +1,438 @@
+"""The batch run: every client's notebooks, report and workbook, one client per worker process.
+
+Per client, everything is built in a staging folder and swapped into `OUT/<client-id>/` in one atomic
+step, so an interrupted run leaves each client folder complete old or complete new. A client that fails
+keeps its previous good folder; its partial notebook and error go to `OUT/<client-id>.failed/`.
+"""
+from __future__ import annotations
+
+import csv
+import ctypes
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import time
+import traceback
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from jinja2 import Environment, select_autoescape
+
+from assessment.problems import InputError, Problem
+from workbench import atomic
+from workbench.executors import NotebookFailed, get_executor, parameter_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = Path(os.environ.get("WORKBENCH_NOTEBOOKS", ROOT / "notebooks"))
+NOTEBOOKS = ["01_envision_the_end.ipynb", "02_current_state_assessment.ipynb", "03_gap_analysis_roadmap.ipynb"]
+STEPS = ["validate"] + [n.split(".")[0] for n in NOTEBOOKS] + ["report"]
+FORMATS = ("html", "pdf", "xlsx")
+SAFE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PACKAGES = ["maturity-workbench", "pandas", "papermill", "nbconvert", "nbclient", "matplotlib", "weasyprint",
+            "openpyxl", "pydantic"]
+
+
+@dataclass
+class ClientResult:
+    client_id: str
+    name: str
+    folder: str
+    status: str                      # ok | failed | skipped
+    seconds: float = 0.0
+    overall_score: float | None = None
+    overall_level: str = ""
+    top_gap: str = ""
+    failed_step: str = ""
+    error: str = ""
+    cell: int | None = None
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Job:
+    folder: Path
+    client_id: str
+    name: str
+    inputs_hash: str
+
+
+# ---------------------------------------------------------------- planning the run
+
+def discover(folders: list[Path], all_dir: Path | None) -> list[Path]:
+    found = [Path(f) for f in folders]
+    if all_dir is not None:
+        found += sorted(p for p in Path(all_dir).iterdir() if (p / "client.yaml").is_file())
+    return list(dict.fromkeys(f.resolve() for f in found))
+
+
+def safe_id(client_id: str, source: str) -> str:
+    """A client id usable as a folder name under OUT/, or InputError (no '..', '/', control characters)."""
+    if not SAFE_ID.match(client_id or ""):
+        raise InputError([Problem(source, f"client id {client_id!r} is not a safe folder name; expected lowercase "
+                                          "letters, digits and single '-' (e.g. 'acme-service-desk')", key="id")])
+    return client_id
+
+
+def _hash_files(h, paths: list[Path], base: Path) -> None:
+    for p in sorted(paths):
+        h.update(str(p.relative_to(base) if p.is_relative_to(base) else p.name).encode())
+        h.update(p.read_bytes())
+
+
+def code_hash() -> str:
+    """Everything of ours that shapes a report: the packages, notebooks and templates."""
+    h = hashlib.sha256()
+    files = [p for pkg in ("assessment", "roadmaps", "workbench") for p in (ROOT / pkg).rglob("*")
+             if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css")]
+    _hash_files(h, files + [NOTEBOOK_DIR / n for n in NOTEBOOKS], ROOT)
+    return h.hexdigest()
+
+
+def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) -> Job:
+    """Identify a client and fingerprint its inputs; a client whose client.yaml is broken still gets a job
+    (it fails alone, at its validate step)."""
+    from assessment.model import resolve_model_path
+    from workbench.engagement import load_engagement, slugify
+
+    h = hashlib.sha256(code.encode())
+    h.update(json.dumps([sorted(formats), params], sort_keys=True, default=str).encode())
+    files = [p for p in folder.rglob("*") if p.is_file() and not any(x.startswith((".", "~$")) for x in p.parts)]
+    _hash_files(h, files, folder)
+    try:
+        eng = load_engagement(folder)
+        extra = [resolve_model_path(eng.config.model, base=folder)]  # a model or catalogue kept elsewhere
+        if eng.config.roadmap.catalogue:
+            extra.append(folder / eng.config.roadmap.catalogue)
+        _hash_files(h, extra, folder)
+        return Job(folder, eng.config.id, eng.config.name, h.hexdigest())
+    except InputError:
+        return Job(folder, slugify(folder.name) or "client", folder.name, h.hexdigest())
+
+
+def check_parameters(params: dict) -> None:
+    """Every notebook must accept every parameter the batch passes; InputError names notebook and parameter."""
+    problems = []
+    for nb in NOTEBOOKS:
+        problems += parameter_problems(NOTEBOOK_DIR / nb, params)
+    if problems:
+        raise InputError(problems, "the notebook parameters")
+
+
+# ---------------------------------------------------------------- one client (runs in a worker process)
+
+def _packages() -> dict:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def swap_into_place(staging: Path, final: Path) -> None:
+    """Make `staging` become `final` in one atomic step; the old `final` (if any) is removed after."""
+    if not final.exists():
+        os.rename(staging, final)
+        return
+    if _exchange(staging, final):
+        shutil.rmtree(staging)  # now holds the old version
+        return
+    trash = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
+    os.rename(final, trash)
+    os.rename(staging, final)
+    shutil.rmtree(trash)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two directories atomically. False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+class _StderrTo:
+    """Send this process's stderr (and so the kernels' it starts) to a file while notebooks run: kernel
+    start-up chatter belongs in the client's kernel.log, not in the run's log."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self.saved = os.dup(2)
+        self.file = open(self.path, "ab")
+        os.dup2(self.file.fileno(), 2)
+
+    def __exit__(self, *exc):
+        sys.stderr.flush()
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+        self.file.close()
+
+
+def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str, params: dict, timeout: int,
+               events=None, report_date: dt.date | None = None) -> ClientResult:
+    from workbench.planning import plan_engagement
+    from workbench.reports import report_html, write_pdf
+
+    started = time.perf_counter()
+    result = ClientResult(job.client_id, job.name, str(job.folder), "failed")
+    staging = out / ".staging" / f"{job.client_id}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    steps: list[dict] = []
+    step = "validate"
+
+    def emit(state: str, seconds: float = 0.0) -> None:
+        if events is not None:
+            events.put((job.client_id, step, state, seconds))
+
+    def timed(name: str, fn):
+        nonlocal step
+        step = name
+        emit("start")
+        t = time.perf_counter()
+        value = fn()
+        steps.append({"step": name, "status": "ok", "seconds": round(time.perf_counter() - t, 3)})
+        emit("ok", time.perf_counter() - t)
+        return value
+
+    error: dict = {}
+    try:
+        safe_id(job.client_id, str(job.folder / "client.yaml"))
+        p = timed("validate", lambda: plan_engagement(job.folder))
+        executor = get_executor(engine)
+        nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
+        with _StderrTo(staging / "kernel.log"):
+            for nb in NOTEBOOKS:
+                timed(nb.split(".")[0], lambda nb=nb: executor.execute(NOTEBOOK_DIR / nb, staging / nb, nb_params,
+                                                                       cwd=staging, timeout=timeout))
+
+        def report() -> None:
+            html = report_html(p, [staging / nb for nb in NOTEBOOKS], report_date or dt.date.today())
+            (staging / "report.html").write_text(html, encoding="utf-8")
+            if "pdf" in formats:
+                write_pdf(html, staging / "report.pdf")
+            if "html" not in formats:
+                (staging / "report.html").unlink()
+
+        timed("report", report)
+        ov = p.assessment.overall
+        top = p.gaps[p.gaps["priority"] > 0]
+        result.status = "ok"
+        result.overall_score = round(float(ov["mean"]), 3)
+        result.overall_level = f"{ov['level']} {ov['level_name']}"
+        result.top_gap = str(top.iloc[0]["name"]) if len(top) else ""
+    except InputError as exc:
+        error = {"step": step, "message": exc.render()}
+    except NotebookFailed as exc:
+        error = {"step": step, "notebook": exc.notebook, "cell": exc.cell, "message": exc.message,
+                 "source": exc.source}
+    except Exception as exc:  # one client's unexpected failure must not stop the others
+        error = {"step": step, "message": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+    if error:
+        steps.append({"step": step, "status": "failed"})
+        emit("failed")
+        result.failed_step, result.error, result.cell = step, error["message"], error.get("cell")
+    result.seconds = round(time.perf_counter() - started, 3)
+    result.files = sorted(p.name for p in staging.iterdir())
+    run = {"client_id": job.client_id, "name": job.name, "folder": str(job.folder), "status": result.status,
+           "finished": dt.datetime.now().isoformat(timespec="seconds"), "seconds": result.seconds,
+           "inputs_hash": job.inputs_hash, "engine": engine, "formats": list(formats), "parameters": params,
+           "packages": _packages(), "steps": steps, "error": error or None,
+           "overall": {"score": result.overall_score, "level": result.overall_level}, "top_gap": result.top_gap}
+    (staging / "run.json").write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+    if result.status == "ok":
+        swap_into_place(staging, out / job.client_id)
+        shutil.rmtree(out / f"{job.client_id}.failed", ignore_errors=True)
+    else:
+        swap_into_place(staging, out / f"{job.client_id}.failed")
+    return result
+
+
+# ---------------------------------------------------------------- the whole run
+
+def previous_ok(out: Path, job: Job) -> dict | None:
+    try:
+        run = json.loads((out / job.client_id / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return run if run.get("status") == "ok" and run.get("inputs_hash") == job.inputs_hash else None
+
+
+def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str, ...] = FORMATS,
+              engine: str = "papermill", params: dict | None = None, resume: bool = False, timeout: int = 600,
+              report=None) -> list[ClientResult]:
+    """Run every client; InputError (before anything runs) for bad parameters or clashing client ids."""
+    params = params or {}
+    get_executor(engine)
+    check_parameters(dict(params, engagement="", output_dir=""))
+    code = code_hash()
+    plan = [make_job(f, formats, params, code) for f in folders]
+    seen: dict[str, Path] = {}
+    clashes = []
+    for j in plan:
+        if j.client_id in seen:
+            clashes.append(Problem(str(j.folder / "client.yaml"), f"client id {j.client_id!r} is also the id of "
+                                                                   f"{seen[j.client_id]}; expected unique ids", key="id"))
+        seen.setdefault(j.client_id, j.folder)
+    if clashes:
+        raise InputError(clashes, "the clients of this run")
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / ".staging", ignore_errors=True)  # left by an interrupted run
+    results: dict[str, ClientResult] = {}
+    todo = []
+    for j in plan:
+        prev = previous_ok(out, j) if resume else None
+        if prev:
+            results[j.client_id] = ClientResult(j.client_id, j.name, str(j.folder), "skipped",
+                                                overall_score=prev["overall"]["score"],
+                                                overall_level=prev["overall"]["level"], top_gap=prev.get("top_gap", ""),
+                                                files=sorted(p.name for p in (out / j.client_id).iterdir()))
+            if report:
+                report.skipped(j.client_id)
+        else:
+            todo.append(j)
+    jobs = jobs or os.cpu_count() or 1
+    if todo:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn")
+        with ctx.Manager() as manager:
+            events = manager.Queue()
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+                futures = {pool.submit(run_client, j, out, formats, engine, params, timeout, events): j for j in todo}
+                pending = set(futures)
+                while pending:
+                    _drain(events, report)
+                    done = {f for f in pending if f.done()}
+                    for f in done:
+                        j = futures[f]
+                        try:
+                            results[j.client_id] = f.result()
+                        except Exception as exc:  # the worker itself died
+                            results[j.client_id] = ClientResult(j.client_id, j.name, str(j.folder), "failed",
+                                                                failed_step="worker", error=f"{type(exc).__name__}: {exc}")
+                        if report:
+                            report.client_done(results[j.client_id])
+                    pending -= done
+                    if pending:
+                        time.sleep(0.05)
+                _drain(events, report)
+    ordered = [results[j.client_id] for j in plan]
+    write_index(out, ordered)
+    if (out / ".staging").is_dir() and not any((out / ".staging").iterdir()):
+        (out / ".staging").rmdir()
+    return ordered
+
+
+def _drain(events, report) -> None:
+    while True:
+        try:
+            client, step, state, seconds = events.get_nowait()
+        except Exception:
+            return
+        if report:
+            report.event(client, step, state, seconds)
+
+
+# ---------------------------------------------------------------- what the run leaves for people
+
+INDEX = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Maturity Workbench: batch of {{ date }}</title>
+<style>
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 2em; color: #1a1a1a; }
+h1 { color: #1F4E79; } table { border-collapse: collapse; width: 100%; }
+th { background: #1F4E79; color: white; text-align: left; padding: 5px 8px; }
+td { border-bottom: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
+.ok { color: #009E73; font-weight: bold; } .failed { color: #D55E00; font-weight: bold; } .skipped { color: #0072B2; }
+.err { font-family: monospace; font-size: 8.5pt; white-space: pre-wrap; max-width: 40em; }
+</style></head><body>
+<h1>Client reports</h1>
+<p>{{ n_ok }} of {{ results|length }} clients succeeded{% if n_skipped %} ({{ n_skipped }} unchanged since their last run){% endif %}. Generated {{ date }}.</p>
+<table><thead><tr><th>Client</th><th>Status</th><th>Overall level</th><th>Top gap</th><th>Files</th><th>Problem</th></tr></thead><tbody>
+{% for r in results %}<tr><td>{{ r.name }}<br><small>{{ r.client_id }}</small></td><td class="{{ r.status }}">{{ r.status }}</td>
+<td>{{ r.overall_level }}</td><td>{{ r.top_gap }}</td>
+<td>{% for f in r.links %}<a href="{{ f[1] }}">{{ f[0] }}</a>{% if not loop.last %} | {% endif %}{% endfor %}</td>
+<td>{% if r.status == "failed" %}{{ r.failed_step }}{% if r.cell is not none %}, cell {{ r.cell }}{% endif %}<div class="err">{{ r.error }}</div>{% endif %}</td></tr>
+{% endfor %}</tbody></table></body></html>
+"""
+
+
+def write_index(out: Path, results: list[ClientResult]) -> None:
+    """OUT/index.html (status, level, links for every client) and OUT/summary.csv, each written atomically."""
+    rows = []
+    for r in results:
+        links = []
+        good = out / r.client_id
+        for label, name in (("report", "report.html"), ("PDF", "report.pdf"), ("workbook", "roadmap.xlsx")):
+            if (good / name).exists():
+                links.append((label, f"{r.client_id}/{name}"))
+        failed = out / f"{r.client_id}.failed"
+        if r.status == "failed" and failed.exists():
+            links += [(f"failed {n.split('.')[0]}", f"{r.client_id}.failed/{n}") for n in sorted(os.listdir(failed))
+                      if n.endswith(".ipynb")] + [("run.json", f"{r.client_id}.failed/run.json")]
+        rows.append(dict(asdict(r), links=links))
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    html = env.from_string(INDEX).render(results=rows, date=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                                         n_ok=sum(r.status in ("ok", "skipped") for r in results),
+                                         n_skipped=sum(r.status == "skipped" for r in results))
+    atomic.write_text(out / "index.html", html)
+    buf = io.StringIO()
+    cols = ["client_id", "name", "status", "overall_score", "overall_level", "top_gap", "failed_step", "cell",
+            "error", "seconds", "folder"]
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in results:
+        w.writerow(asdict(r))
+    atomic.write_text(out / "summary.csv", buf.getvalue())
+
+
+class Progress:
+    """A progress bar on a terminal; one plain line per client and step elsewhere (CI logs stay readable)."""
+
+    def __init__(self, n_clients: int, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.bar = None
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=n_clients * len(STEPS), unit="step", file=self.stream, dynamic_ncols=True)
+
+    def event(self, client: str, step: str, state: str, seconds: float) -> None:
+        if self.bar is not None:
+            if state in ("ok", "failed"):
+                self.bar.update(1)
+            self.bar.set_postfix_str(f"{client}: {step} {state}")
+        elif state != "start":
+            print(f"{client}: {step} {state}" + (f" ({seconds:.1f} s)" if state == "ok" else ""), file=self.stream,
+                  flush=True)
+
+    def skipped(self, client: str) -> None:
+        if self.bar is not None:
+            self.bar.update(len(STEPS))
+        else:
+            print(f"{client}: unchanged since its last good run, skipped", file=self.stream, flush=True)
+
+    def client_done(self, r: ClientResult) -> None:
+        if self.bar is not None and r.status == "failed":
+            done_steps = STEPS.index(r.failed_step) + 1 if r.failed_step in STEPS else len(STEPS)
+            self.bar.update(len(STEPS) - done_steps)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,85 @@
+"""The per-client report: the executed notebooks without code, behind a cover and an executive summary,
+followed by a method appendix; self-contained HTML (styles and images embedded) and a PDF of it.
+
+The exporter and the template are built once per process and reused for every client.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from importlib import metadata, resources
+from pathlib import Path
+
+import nbformat
+from jinja2 import Environment, select_autoescape
+
+from assessment.scoring import respondent_counts
+from workbench.planning import Planning
+
+TEMPLATES = resources.files("workbench") / "templates"
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string((TEMPLATES / "report.html.j2").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _css() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def notebook_body(path: Path) -> str:
+    """The HTML of an executed notebook's outputs and markdown, without code or prompts."""
+    nb = nbformat.read(str(path), as_version=4)
+    body, _ = _exporter().from_notebook_node(nb)
+    return body
+
+
+def version() -> str:
+    try:
+        return metadata.version("maturity-workbench")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def report_html(p: Planning, executed: list[Path], report_date: dt.date) -> str:
+    """The combined report as one self-contained HTML document."""
+    cfg, model, a = p.engagement.config, p.engagement.model, p.assessment
+    plan = p.roadmap.plan
+    waves = [dict(wave=w.wave, start=f"{w.start:%Y-%m-%d}", end=f"{w.end:%Y-%m-%d}",
+                  titles=list(plan.loc[plan["wave"] == w.wave, "title"]))
+             for w in p.roadmap.waves.itertuples(index=False)]
+    traj = p.roadmap.trajectory
+    reached = ""
+    if len(traj):
+        last = traj[traj["wave"] == traj["wave"].max()]
+        n_met = int((last["level"] >= last["target"]).sum())
+        reached = (f"If the roadmap is delivered, {n_met} of {len(last)} dimensions reach their target by "
+                   f"{last['date'].iloc[0]:%B %Y}.")
+    gaps = p.gaps[p.gaps["priority"] > 0].head(3)
+    catalogue = p.engagement.catalogue
+    return _template().render(
+        css=_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
+        overall=a.overall, respondents=len(a.respondents), plan_size=len(plan), settings=p.roadmap.settings,
+        top_gaps=list(gaps.itertuples(index=False)), waves=waves, reached=reached,
+        parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
+        respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
+        weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
+        version=version())
+
+
+def write_pdf(html: str, target: Path) -> None:
+    """Render the report HTML to PDF with WeasyPrint (Pango from the system, no browser needed)."""
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(target.parent)).write_pdf(str(target))
