@@ -41,6 +41,8 @@ def _css() -> str:
 def notebook_body(path: Path) -> str:
     """The HTML of an executed notebook's outputs and markdown, without code or prompts."""
     nb = nbformat.read(str(path), as_version=4)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{path.stem[:2]}-{i}"  # papermill's injected cell gets a random id: same inputs, same report
     body, _ = _exporter().from_notebook_node(nb)
     return body
 

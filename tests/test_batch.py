@@ -1,0 +1,198 @@
+"""`workbench run`: notebooks executed by real kernels, reports a consultant can send, failures kept apart."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pypdf
+import pytest
+
+from conftest import EXAMPLES, ROOT
+from workbench.planning import plan_engagement
+
+EXE = os.path.join(os.path.dirname(sys.executable), "workbench")
+NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "client.yaml").exists())
+
+
+def run(*args, cwd=None, env=None):
+    return subprocess.run([EXE, "run", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env=dict(os.environ, **(env or {})))
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    r = run("--all", EXAMPLES, "--out", out, "--jobs", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out, r
+
+
+def client_ids():
+    return {n: plan_engagement(EXAMPLES / n).engagement.config.id for n in NAMES}
+
+
+def test_every_example_gets_notebooks_reports_and_a_workbook(batch):
+    out, r = batch
+    for name, cid in client_ids().items():
+        folder = out / cid
+        assert {"01_envision_the_end.ipynb", "02_current_state_assessment.ipynb", "03_gap_analysis_roadmap.ipynb",
+                "report.html", "report.pdf", "roadmap.xlsx", "run.json"} <= {p.name for p in folder.iterdir()}
+        for nb in folder.glob("*.ipynb"):
+            cells = nbformat.read(nb, 4).cells
+            assert not [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        run_info = json.loads((folder / "run.json").read_text())
+        assert run_info["status"] == "ok" and run_info["inputs_hash"] and run_info["packages"]["papermill"]
+        assert [s["step"] for s in run_info["steps"]] == ["validate", "01_envision_the_end",
+                                                           "02_current_state_assessment", "03_gap_analysis_roadmap",
+                                                           "report"]
+    assert "3 of 3 clients succeeded" in r.stdout
+
+
+def test_the_report_reads_like_a_report_not_code(batch):
+    out, _ = batch
+    for name, cid in client_ids().items():
+        p = plan_engagement(EXAMPLES / name)
+        html = (out / cid / "report.html").read_text()
+        assert p.engagement.config.name.replace("'", "&#39;") in html
+        assert f"{p.assessment.overall['level']} {p.assessment.overall['level_name']}" in html
+        top = p.gaps[p.gaps["priority"] > 0].iloc[0]["name"]
+        assert f"<td>{top}</td>" in html  # the top gap in the executive summary
+        for code in ("plan_from_parameters", "import ", "views.table(", "views.show_chart(", "jp-InputArea",
+                     "In&nbsp;[", "[parameters]"):
+            assert code not in html
+        assert not re.search(r"""(src|href)=["']?https?:""", html)  # readable offline: nothing fetched
+        assert html.count("data:image/png;base64,") >= 9  # charts embedded
+        assert "Appendix: how this report was computed" in html and p.engagement.model.version in html
+        pdf = pypdf.PdfReader(out / cid / "report.pdf")
+        assert len(pdf.pages) >= 8
+        assert p.engagement.config.name.split()[0] in pdf.pages[0].extract_text()
+
+
+def test_index_and_summary_list_every_client(batch):
+    out, _ = batch
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert {r["client_id"] for r in rows} == set(client_ids().values())
+    assert all(r["status"] == "ok" and r["overall_level"] for r in rows)
+    index = (out / "index.html").read_text()
+    for cid in client_ids().values():
+        assert f'href="{cid}/report.html"' in index and f'href="{cid}/report.pdf"' in index
+
+
+def test_bad_parameters_are_refused_before_any_kernel_starts(tmp_path):
+    r = run(EXAMPLES / NAMES[0], "--out", tmp_path / "o", "-p", "capcity=30", "-p", "waves=many")
+    assert r.returncode == 2
+    assert "01_envision_the_end.ipynb, capcity: unknown parameter 'capcity'" in r.stderr
+    assert "parameter 'waves' must be int; found 'many'" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def canary_notebooks(tmp_path):
+    """The real notebooks, with one cell appended to part 2 that fails or hangs for marked clients."""
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", nbdir)
+    path = nbdir / "02_current_state_assessment.ipynb"
+    nb = nbformat.read(path, 4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'import time\nif "canary-fail" in engagement:\n    raise RuntimeError("boom in " + engagement)\n'
+        'if "canary-hang" in engagement:\n    time.sleep(600)'))
+    nbformat.write(nb, path)
+    return nbdir
+
+
+def client_copy(tmp_path, example, folder, new_id=None, new_name=None):
+    dest = tmp_path / "clients" / folder
+    shutil.copytree(EXAMPLES / example, dest)
+    text = (dest / "client.yaml").read_text()
+    if new_id:
+        text = re.sub(r"^id: \S+", f"id: {new_id}", text, flags=re.M)
+    if new_name:
+        text = re.sub(r"^name: .*$", f"name: {json.dumps(new_name)}", text, flags=re.M)
+    (dest / "client.yaml").write_text(text)
+    return dest
+
+
+def test_a_failing_and_a_hanging_client_fail_alone(tmp_path):
+    env = {"WORKBENCH_NOTEBOOKS": str(canary_notebooks(tmp_path))}
+    good = client_copy(tmp_path, "brightloop-customer-support", "good", new_name="<script>alert(1)</script> Brightloop")
+    bad = client_copy(tmp_path, "northbank-it-service-desk", "canary-fail", new_id="canary-fail")
+    hang = client_copy(tmp_path, "st-aldhelms-facilities", "canary-hang", new_id="canary-hang")
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    r = run(good, bad, hang, "--out", out, "--jobs", "3", "--formats", "html", "--timeout", "20", env=env)
+    assert time.perf_counter() - started < 240  # the hanging kernel was stopped, not waited for
+    assert r.returncode == 1
+    good_id = "brightloop-software-customer-support"
+    assert (out / good_id / "report.html").is_file() and not (out / good_id / "report.pdf").exists()
+    html = (out / good_id / "report.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Brightloop" in html and "<script>alert" not in html
+    rows = {row["client_id"]: row for row in csv.DictReader((out / "summary.csv").open())}
+    assert rows[good_id]["status"] == "ok"
+    failed = rows["canary-fail"]
+    assert failed["status"] == "failed" and failed["failed_step"] == "02_current_state_assessment"
+    assert "RuntimeError: boom in" in failed["error"] and failed["cell"]
+    partial = nbformat.read(out / "canary-fail.failed" / "02_current_state_assessment.ipynb", 4)
+    errors = [o for c in partial.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors and errors[0]["ename"] == "RuntimeError"
+    info = json.loads((out / "canary-fail.failed" / "run.json").read_text())
+    assert info["error"]["cell"] == int(failed["cell"]) and "boom" in info["error"]["message"]
+    assert not (out / "canary-fail").exists()  # no good report was ever made for it
+    hung = rows["canary-hang"]
+    assert hung["status"] == "failed" and hung["failed_step"] == "02_current_state_assessment"
+    assert "Timeout" in hung["error"] or "timed out" in hung["error"]
+    assert "failed" in r.stdout and "1 of 3 clients succeeded" in r.stdout
+
+    # --resume skips the unchanged good client; the failed ones run again
+    r2 = run(good, bad, "--out", out, "--formats", "html", "--resume", env=env)
+    assert r2.returncode == 1
+    assert "brightloop-software-customer-support: unchanged since its last good run, skipped" in r2.stderr
+    assert "canary-fail: 02_current_state_assessment failed" in r2.stderr
+
+    # the same inputs give the same report (apart from the date on the cover)
+    first = html
+    r3 = run(good, "--out", tmp_path / "again", "--formats", "html", env=env)
+    assert r3.returncode == 0, r3.stderr
+    strip = lambda h: re.sub(r"<tr><th>Date</th><td>[^<]*</td></tr>", "", h)  # noqa: E731
+    assert strip((tmp_path / "again" / good_id / "report.html").read_text()) == strip(first)
+
+
+def test_an_interrupted_run_and_a_later_failure_leave_the_good_report_intact(batch, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(batch[0], out)
+    cid = "northbank-it-service-desk"
+    before = {p.name: p.read_bytes() for p in (out / cid).iterdir()}
+    proc = subprocess.Popen([EXE, "run", str(EXAMPLES / "northbank-it-service-desk"), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((out / ".staging").glob("*/01_envision_the_end.ipynb")):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # a killed process: no chance to clean up
+    proc.wait()
+    after = {p.name: p.read_bytes() for p in (out / cid).iterdir()}
+    assert after == before
+
+    # a client that breaks later keeps its previous good report; the failure sits beside it
+    broken = client_copy(tmp_path, "northbank-it-service-desk", "northbank")
+    (broken / "responses" / "late.csv").write_text("respondent,role,question,answer\nLate,CEO,STR1,7\n")
+    r = run(broken, "--out", out, "--formats", "html")
+    assert r.returncode == 1
+    assert {p.name: p.read_bytes() for p in (out / cid).iterdir()} == before
+    info = json.loads((out / f"{cid}.failed" / "run.json").read_text())
+    assert info["error"]["step"] == "validate" and "role 'CEO'" in info["error"]["message"]
+    assert not (out / ".staging").exists() or not any((out / ".staging").iterdir())
+
+
+def test_an_unsafe_client_id_is_rejected(tmp_path):
+    bad = client_copy(tmp_path, "brightloop-customer-support", "evil", new_id='"../../etc"')
+    r = run(bad, "--out", tmp_path / "out", "--formats", "html")
+    assert r.returncode == 1
+    row = next(csv.DictReader((tmp_path / "out" / "summary.csv").open()))
+    assert row["status"] == "failed" and row["failed_step"] == "validate" and "id must be a slug" in row["error"]
+    assert not (tmp_path / "etc").exists() and not (tmp_path.parent / "etc").exists()
