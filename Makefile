@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
-#   make demo   set up .venv; score every example client and plan its roadmap (workbooks in out/)
+#   make demo   set up .venv; run the batch over the example clients (reports in out/, see out/index.html)
 #   make test   set up .venv and run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -22,11 +22,8 @@ OUT ?= out
 
 demo: $(STAMP)
 	$(BIN)/workbench validate $(dir $(EXAMPLES))
-	$(BIN)/workbench score $(dir $(EXAMPLES))
-	@for dir in $(patsubst %/,%,$(dir $(EXAMPLES))); do \
-	  name=$$(basename $$dir); \
-	  $(BIN)/workbench roadmap $$dir --xlsx $(OUT)/$$name/roadmap.xlsx || exit $$?; \
-	done
+	$(BIN)/workbench run --all examples/clients --out $(OUT)
+	@echo "Reports for every example client: $(abspath $(OUT))/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -19,7 +19,7 @@ def walkthrough_commands() -> list[str]:
 def test_the_consultants_day_in_the_readme_runs(tmp_path):
     commands = walkthrough_commands()
     assert [c.split()[1] for c in commands] == ["init-client", "models", "questionnaire", "target", "validate",
-                                                "score", "score", "score", "score", "roadmap"]
+                                                "score", "score", "score", "score", "roadmap", "run"]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     outputs = {}
     for cmd in commands:
@@ -41,3 +41,5 @@ def test_the_consultants_day_in_the_readme_runs(tmp_path):
     roadmap = next(v for k, v in outputs.items() if k.startswith("workbench roadmap"))
     assert "RANKED GAPS" in roadmap and "Wave 1" in roadmap
     assert (tmp_path / "engagements" / "acme" / "roadmap.xlsx").is_file()
+    assert (tmp_path / "reports" / "acme-it-service-desk" / "report.html").is_file()
+    assert (tmp_path / "reports" / "index.html").is_file()
