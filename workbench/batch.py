@@ -14,6 +14,7 @@ import io
 import json
 import os
 import platform
+import queue
 import re
 import shutil
 import sys
@@ -343,7 +344,7 @@ def _drain(events, report) -> None:
     while True:
         try:
             client, step, state, seconds = events.get_nowait()
-        except Exception:
+        except queue.Empty:
             return
         if report:
             report.event(client, step, state, seconds)

@@ -73,7 +73,7 @@ def _shown(v) -> str:
     if isinstance(v, float):
         return "" if math.isnan(v) else f"{v:.2f}"
     if isinstance(v, (dt.date, dt.datetime)):
-        return "2027-01-01"
+        return "yyyy-mm-dd"  # dates are shown in this format: its width is what the column needs
     return "" if v is None else str(v)
 
 
