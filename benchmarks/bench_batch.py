@@ -1,16 +1,27 @@
-"""Batch speed: N synthetic clients through `workbench run`, beside the loop a consultant would script.
+"""Batch speed: N synthetic clients through `workbench run`, beside the baselines, in one run.
 
-    .venv/bin/python benchmarks/bench_batch.py --clients 20 [--naive-sample 5] [--jobs 2]
+    .venv/bin/python benchmarks/bench_batch.py [--clients 100] [--naive-sample 5] [--papermill-sample 10]
+                                               [--pdf-sample 5] [--jobs 2]
 
-Synthetic clients are copies of the example engagements with new ids and perturbed answers. Ours:
-`workbench run --all DIR --out OUT --formats html,xlsx` (three notebooks, the combined report and the
-workbook per client); the PDF step is timed separately on top. The naive loop, per client and notebook:
-the `papermill` command, then `jupyter nbconvert --to html --no-input`; it is slow, so it runs on a
-sample of clients and is reported per client. Prints seconds per client for both and the ratio.
+Synthetic clients are copies of the example engagements with new ids and perturbed answers. Every line
+produces the three notebooks, the HTML report and the roadmap workbook per client:
+
+- fast engine: `workbench run --all DIR --out OUT --formats html,xlsx` (the default engine), all N clients,
+  with the peak memory of the whole process tree (proportional set size, so pages shared between the fork
+  server and its kernels count once; resident set size beside it);
+- papermill engine: the same command with `--engine papermill`, on a sample (it is slow);
+- naive loop: per client and notebook the `papermill` command, then `jupyter nbconvert --to html
+  --no-input`, on a sample;
+- floor: the notebooks' own code (the same analysis, chart, table and workbook functions) called directly for
+  every client in one warm Python process: the work itself, with no kernel, no notebook and no report;
+- PDF on top: `--formats html,xlsx,pdf` minus `--formats html,xlsx` on a sample, per client.
+
+Prints seconds per client for each line and the ratios the fast engine is judged by.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import os
@@ -20,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +66,65 @@ def make_clients(n: int, dest: Path, seed: int = 11) -> list[Path]:
     return out
 
 
+def sample(clients: list[Path], n: int, dest: Path) -> Path:
+    dest.mkdir()
+    for c in clients[:n]:
+        shutil.copytree(c, dest / c.name)
+    return dest
+
+
+class PeakMemory:
+    """Poll the process tree of a command: the peak of the summed PSS (and of the summed RSS)."""
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.pss = self.rss = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        import psutil
+
+        while not self.stop.is_set():
+            pss = rss = 0
+            try:
+                procs = [self.root] + self.root.children(recursive=True)
+            except psutil.Error:
+                return
+            for p in procs:
+                try:
+                    info = p.memory_full_info()
+                    pss += info.pss
+                    rss += info.rss
+                except psutil.Error:
+                    pass
+            self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
+            self.stop.wait(0.2)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def workbench_run(clients_dir: Path, out: Path, jobs: int, formats: str, engine: str = "fast",
+                  memory: bool = False) -> tuple[float, PeakMemory | None]:
+    t = time.perf_counter()
+    proc = subprocess.Popen([str(BIN / "workbench"), "run", "--all", str(clients_dir), "--out", str(out),
+                             "--jobs", str(jobs), "--formats", formats, "--engine", engine],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = PeakMemory(proc.pid) if memory else None
+    output, _ = proc.communicate()
+    elapsed = time.perf_counter() - t
+    if peak:
+        peak.close()
+    if proc.returncode != 0:
+        sys.exit(f"workbench run failed ({proc.returncode}):\n{output.decode()[-3000:]}")
+    return elapsed, peak
+
+
 def naive(clients: list[Path], out: Path) -> float:
     t = time.perf_counter()
     for c in clients:
@@ -69,38 +140,75 @@ def naive(clients: list[Path], out: Path) -> float:
     return time.perf_counter() - t
 
 
-def ours(clients_dir: Path, out: Path, jobs: int, formats: str) -> float:
+def floor(clients: list[Path], out: Path) -> float:
+    """The notebooks' code cells, called in this (warm) process for every client: the work itself."""
+    import nbformat
+    from IPython.core.formatters import DisplayFormatter
+    import IPython.display
+
+    formatter = DisplayFormatter()
+    shown = []
+    IPython.display.display = lambda *objs, **kw: shown.extend(formatter.format(o) for o in objs)  # as a kernel formats
+    cells = {nb: [c.source for c in nbformat.read(ROOT / "notebooks" / f"{nb}.ipynb", 4).cells
+                  if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])] for nb in NOTEBOOKS}
+    code = {nb: [compile(src, nb, "exec") for src in srcs] for nb, srcs in cells.items()}
+
+    def one(c: Path, target: Path) -> None:
+        for nb in NOTEBOOKS:
+            ns = dict(engagement=str(c), output_dir=str(target), capacity=0.0, waves=0, start="")
+            with contextlib.redirect_stdout(io.StringIO()):
+                for obj in code[nb]:
+                    exec(obj, ns)
+        shown.clear()
+
+    warm = out / "warm-up"
+    warm.mkdir(parents=True)
+    one(clients[0], warm)  # imports and first-use costs are not the work; a warm process has paid them
     t = time.perf_counter()
-    subprocess.run([str(BIN / "workbench"), "run", "--all", str(clients_dir), "--out", str(out), "--jobs", str(jobs),
-                    "--formats", formats], check=True, capture_output=True)
+    for c in clients:
+        target = out / c.name
+        target.mkdir(parents=True)
+        one(c, target)
     return time.perf_counter() - t
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--clients", type=int, default=100)
     ap.add_argument("--naive-sample", type=int, default=5)
+    ap.add_argument("--papermill-sample", type=int, default=10)
+    ap.add_argument("--pdf-sample", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         clients = make_clients(args.clients, tmp / "clients")
-        t_ours = ours(tmp / "clients", tmp / "ours", args.jobs, "html,xlsx")
-        sample_dir = tmp / "sample"
-        sample_dir.mkdir()
-        for c in clients[:args.naive_sample]:
-            shutil.copytree(c, sample_dir / c.name)
-        t_pdf = ours(sample_dir, tmp / "ours-pdf", args.jobs, "html,xlsx,pdf") - ours(sample_dir, tmp / "ours-nopdf",
-                                                                                      args.jobs, "html,xlsx")
+        t_fast, peak = workbench_run(tmp / "clients", tmp / "fast", args.jobs, "html,xlsx", memory=True)
+        pm_dir = sample(clients, args.papermill_sample, tmp / "pm-sample")
+        t_pm, _ = workbench_run(pm_dir, tmp / "papermill", args.jobs, "html,xlsx", engine="papermill")
+        pdf_dir = sample(clients, args.pdf_sample, tmp / "pdf-sample")
+        t_with_pdf, _ = workbench_run(pdf_dir, tmp / "with-pdf", args.jobs, "html,xlsx,pdf")
+        t_without_pdf, _ = workbench_run(pdf_dir, tmp / "without-pdf", args.jobs, "html,xlsx")
         t_naive = naive(clients[:args.naive_sample], tmp / "naive")
-    per_ours = t_ours / args.clients
-    per_naive = t_naive / args.naive_sample
-    print(f"{args.clients} synthetic clients, 3 notebooks each, {args.jobs} jobs")
-    print(f"  workbench run (html + xlsx):       {t_ours:7.1f} s   {per_ours:5.2f} s per client")
-    print(f"  naive loop ({args.naive_sample} clients, papermill + nbconvert commands): {t_naive:7.1f} s   "
-          f"{per_naive:5.2f} s per client")
-    print(f"  ratio naive/ours per client: {per_naive / per_ours:.1f}x")
-    print(f"  PDF on top: {t_pdf / args.naive_sample:5.2f} s per client (WeasyPrint, measured on the sample)")
+        t_floor = floor(clients, tmp / "floor")
+    per = {"fast": t_fast / args.clients, "papermill": t_pm / args.papermill_sample,
+           "naive": t_naive / args.naive_sample, "floor": t_floor / args.clients}
+    print(f"{args.clients} synthetic clients, 3 notebooks + HTML report + XLSX workbook each, {args.jobs} jobs "
+          f"({os.cpu_count()} cores)")
+    print(f"  {'line':58s} {'clients':>7s} {'total s':>8s} {'s/client':>9s}")
+    rows = [("workbench run, fast engine (default)", args.clients, t_fast, per["fast"]),
+            ("workbench run --engine papermill", args.papermill_sample, t_pm, per["papermill"]),
+            ("naive loop: papermill + nbconvert commands, one by one", args.naive_sample, t_naive, per["naive"]),
+            ("floor: the same functions in one warm process, 1 core", args.clients, t_floor, per["floor"])]
+    for name, n, total, each in rows:
+        print(f"  {name:58s} {n:7d} {total:8.1f} {each:9.3f}")
+    print(f"  ratio naive loop / fast:        {per['naive'] / per['fast']:6.1f}x   (target >= 15)")
+    print(f"  ratio papermill engine / fast:  {per['papermill'] / per['fast']:6.1f}x   (target >= 5)")
+    print(f"  fast batch / floor:             {t_fast / t_floor:6.2f}x   (target <= 2)")
+    print(f"  peak memory of the fast run:    {peak.pss / 2**30:6.2f} GiB PSS ({peak.rss / 2**30:.2f} GiB RSS summed "
+          f"over processes; target < 2 GiB)")
+    print(f"  PDF on top: {(t_with_pdf - t_without_pdf) / args.pdf_sample:5.2f} s per client "
+          f"(WeasyPrint, one engine per worker, measured on {args.pdf_sample} clients)")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,13 @@ import io
 import json
 import os
 import platform
-import queue
+import pickle
 import re
 import shutil
 import sys
 import time
 import traceback
 import uuid
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -30,7 +29,8 @@ from jinja2 import Environment, select_autoescape
 
 from assessment.problems import InputError, Problem
 from workbench import atomic
-from workbench.executors import NotebookFailed, get_executor, parameter_problems
+from workbench.engagement import CACHE_ENV
+from workbench.executors import DEFAULT_ENGINE, Executor, NotebookFailed, get_executor, parameter_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = Path(os.environ.get("WORKBENCH_NOTEBOOKS", ROOT / "notebooks"))
@@ -102,20 +102,19 @@ def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) ->
     """Identify a client and fingerprint its inputs; a client whose client.yaml is broken still gets a job
     (it fails alone, at its validate step)."""
     from assessment.model import resolve_model_path
-    from workbench.engagement import load_engagement, slugify
+    from workbench.engagement import fingerprint, load_engagement, slugify
 
     h = hashlib.sha256(code.encode())
     h.update(json.dumps([sorted(formats), params], sort_keys=True, default=str).encode())
-    files = [p for p in folder.rglob("*") if p.is_file() and not any(x.startswith((".", "~$")) for x in p.parts)]
-    _hash_files(h, files, folder)
     try:
         eng = load_engagement(folder)
         extra = [resolve_model_path(eng.config.model, base=folder)]  # a model or catalogue kept elsewhere
         if eng.config.roadmap.catalogue:
             extra.append(folder / eng.config.roadmap.catalogue)
-        _hash_files(h, extra, folder)
+        h.update(fingerprint(folder, extra).encode())
         return Job(folder, eng.config.id, eng.config.name, h.hexdigest())
     except InputError:
+        h.update(fingerprint(folder).encode())
         return Job(folder, slugify(folder.name) or "client", folder.name, h.hexdigest())
 
 
@@ -185,15 +184,20 @@ class _StderrTo:
         self.file.close()
 
 
-def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str, params: dict, timeout: int,
-               events=None, report_date: dt.date | None = None) -> ClientResult:
+def staging_for(out: Path, job: Job) -> Path:
+    return out / ".staging" / f"{job.client_id}-{uuid.uuid4().hex[:8]}"
+
+
+def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Executor, params: dict, timeout: int,
+               events=None, report_date: dt.date | None = None, staging: Path | None = None) -> ClientResult:
     from workbench.planning import plan_engagement
     from workbench.reports import report_html, write_pdf
 
     started = time.perf_counter()
     result = ClientResult(job.client_id, job.name, str(job.folder), "failed")
-    staging = out / ".staging" / f"{job.client_id}-{uuid.uuid4().hex[:8]}"
+    staging = staging or staging_for(out, job)
     staging.mkdir(parents=True)
+    executor = get_executor(engine) if isinstance(engine, str) else engine
     steps: list[dict] = []
     step = "validate"
 
@@ -212,15 +216,17 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str, param
         return value
 
     error: dict = {}
+    cache = staging.with_name(staging.name + ".cache")  # this client's analysis, shared by its notebooks
+    os.environ[CACHE_ENV] = str(cache)
     try:
         safe_id(job.client_id, str(job.folder / "client.yaml"))
         p = timed("validate", lambda: plan_engagement(job.folder))
-        executor = get_executor(engine)
         nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
         with _StderrTo(staging / "kernel.log"):
             for nb in NOTEBOOKS:
                 timed(nb.split(".")[0], lambda nb=nb: executor.execute(NOTEBOOK_DIR / nb, staging / nb, nb_params,
-                                                                       cwd=staging, timeout=timeout))
+                                                                       cwd=staging, timeout=timeout,
+                                                                       log=staging / "kernel.log"))
 
         def report() -> None:
             html = report_html(p, [staging / nb for nb in NOTEBOOKS], report_date or dt.date.today())
@@ -244,12 +250,22 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str, param
                  "source": exc.source}
     except Exception as exc:  # one client's unexpected failure must not stop the others
         error = {"step": step, "message": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+    finally:
+        os.environ.pop(CACHE_ENV, None)
+        shutil.rmtree(cache, ignore_errors=True)
     if error:
         steps.append({"step": step, "status": "failed"})
         emit("failed")
         result.failed_step, result.error, result.cell = step, error["message"], error.get("cell")
     result.seconds = round(time.perf_counter() - started, 3)
     result.files = sorted(p.name for p in staging.iterdir())
+    finish(job, out, staging, result, executor.name, formats, params, steps, error)
+    return result
+
+
+def finish(job: Job, out: Path, staging: Path, result: ClientResult, engine: str, formats, params: dict,
+           steps: list, error: dict) -> None:
+    """Write the client's run.json and swap its staging folder into OUT/<id> (or OUT/<id>.failed)."""
     run = {"client_id": job.client_id, "name": job.name, "folder": str(job.folder), "status": result.status,
            "finished": dt.datetime.now().isoformat(timespec="seconds"), "seconds": result.seconds,
            "inputs_hash": job.inputs_hash, "engine": engine, "formats": list(formats), "parameters": params,
@@ -261,7 +277,6 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str, param
         shutil.rmtree(out / f"{job.client_id}.failed", ignore_errors=True)
     else:
         swap_into_place(staging, out / f"{job.client_id}.failed")
-    return result
 
 
 # ---------------------------------------------------------------- the whole run
@@ -275,7 +290,7 @@ def previous_ok(out: Path, job: Job) -> dict | None:
 
 
 def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str, ...] = FORMATS,
-              engine: str = "papermill", params: dict | None = None, resume: bool = False, timeout: int = 600,
+              engine: str = DEFAULT_ENGINE, params: dict | None = None, resume: bool = False, timeout: int = 600,
               report=None) -> list[ClientResult]:
     """Run every client; InputError (before anything runs) for bad parameters or clashing client ids."""
     params = params or {}
@@ -309,30 +324,13 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
             todo.append(j)
     jobs = jobs or os.cpu_count() or 1
     if todo:
-        import multiprocessing as mp
+        def done(r: ClientResult) -> None:
+            results[r.client_id] = r
+            if report:
+                report.client_done(r)
 
-        ctx = mp.get_context("spawn")
-        with ctx.Manager() as manager:
-            events = manager.Queue()
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-                futures = {pool.submit(run_client, j, out, formats, engine, params, timeout, events): j for j in todo}
-                pending = set(futures)
-                while pending:
-                    _drain(events, report)
-                    done = {f for f in pending if f.done()}
-                    for f in done:
-                        j = futures[f]
-                        try:
-                            results[j.client_id] = f.result()
-                        except Exception as exc:  # the worker itself died
-                            results[j.client_id] = ClientResult(j.client_id, j.name, str(j.folder), "failed",
-                                                                failed_step="worker", error=f"{type(exc).__name__}: {exc}")
-                        if report:
-                            report.client_done(results[j.client_id])
-                    pending -= done
-                    if pending:
-                        time.sleep(0.05)
-                _drain(events, report)
+        with WorkerPool(min(jobs, len(todo)), engine, out, formats, params, timeout) as pool:
+            pool.run(todo, done, report.event if report else None)
     ordered = [results[j.client_id] for j in plan]
     write_index(out, ordered)
     if (out / ".staging").is_dir() and not any((out / ".staging").iterdir()):
@@ -340,14 +338,153 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
     return ordered
 
 
-def _drain(events, report) -> None:
-    while True:
-        try:
-            client, step, state, seconds = events.get_nowait()
-        except queue.Empty:
-            return
-        if report:
-            report.event(client, step, state, seconds)
+# ---------------------------------------------------------------- the worker processes
+
+class _Events:
+    """What run_client calls `events`: step events sent to the coordinator over the worker's pipe."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def put(self, event: tuple) -> None:
+        self.conn.send(("event", event))
+
+
+def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, timeout: int) -> None:
+    """One worker process: warm up once (the engine, papermill, the report exporter), then run one client
+    after another as the coordinator sends them, until it sends None or goes away."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    executor = get_executor(engine)
+    try:
+        if hasattr(executor, "start"):
+            executor.start()
+        import papermill  # noqa: F401 - imported once here, not in the first client's time
+
+        from workbench import reports
+
+        reports.warm_up()
+        events = _Events(conn)
+        while True:
+            try:
+                task = conn.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            job, staging = task
+            conn.send(("done", run_client(job, out, formats, executor, params, timeout, events, staging=staging)))
+    finally:
+        executor.close()
+
+
+@dataclass
+class _Worker:
+    process: object
+    conn: object
+    job: Job | None = None
+    staging: Path | None = None
+    started: float = 0.0
+
+
+class WorkerPool:
+    """`jobs` long-lived worker processes, one client at a time each. A worker that dies (killed, out of
+    memory) fails only the client it was running; the pool starts a new worker and the run goes on."""
+
+    def __init__(self, n: int, engine: str, out: Path, formats: tuple, params: dict, timeout: int):
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("spawn")  # a clean interpreter: nothing of the coordinator's state
+        self.args = (engine, out, formats, params, timeout)
+        self.engine, self.out, self.formats, self.params = engine, out, formats, params
+        self.workers = [self._start() for _ in range(n)]
+        self.replaced = 0
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_worker_main, args=(child, *self.args), daemon=True,
+                                   name="workbench-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 10
+        for w in self.workers:
+            w.process.join(max(0.0, deadline - time.monotonic()) if exc[0] is None else 0)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+
+    def run(self, todo: list[Job], done, event=None) -> None:
+        from multiprocessing.connection import wait
+
+        queue_ = list(reversed(todo))
+        while queue_ or any(w.job for w in self.workers):
+            for w in self.workers:
+                if w.job is None and queue_:
+                    w.job = queue_.pop()
+                    w.staging = staging_for(self.out, w.job)
+                    w.started = time.perf_counter()
+                    try:
+                        w.conn.send((w.job, w.staging))
+                    except OSError:
+                        pass  # the worker is gone: found below
+            busy = [w for w in self.workers if w.job]
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1)
+            for i, w in enumerate(self.workers):
+                if w.job is None:
+                    continue
+                try:
+                    while w.conn.poll():
+                        kind, payload = w.conn.recv()
+                        if kind == "event":
+                            if event:
+                                event(*payload)
+                        else:
+                            done(payload)
+                            w.job = None
+                            break
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    pass  # a worker that died mid-message
+                if w.job is not None and not w.process.is_alive():
+                    done(self._died(w))
+                    w.conn.close()
+                    self.workers[i] = self._start()
+                    self.replaced += 1
+
+    def _died(self, w: _Worker) -> ClientResult:
+        """The worker running `w.job` died: record the client as failed, keep what it had produced."""
+        job, code = w.job, w.process.exitcode
+        how = (f"killed by signal {-code} ({_signal_name(-code)})" if code is not None and code < 0
+               else f"exited with code {code}")
+        message = (f"the worker process running this client died ({how}), e.g. out of memory or killed from "
+                   "outside; the other clients went on in a new worker")
+        result = ClientResult(job.client_id, job.name, str(job.folder), "failed", failed_step="worker",
+                              error=message, seconds=round(time.perf_counter() - w.started, 3))
+        w.staging.mkdir(parents=True, exist_ok=True)
+        result.files = sorted(p.name for p in w.staging.iterdir()) + ["run.json"]
+        finish(job, self.out, w.staging, result, self.engine, self.formats, self.params,
+               [{"step": "worker", "status": "failed"}], {"step": "worker", "message": message})
+        return result
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"
 
 
 # ---------------------------------------------------------------- what the run leaves for people

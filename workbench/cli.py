@@ -13,6 +13,7 @@ from assessment.problems import InputError, Problem
 from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
 from workbench.profile_output import text_table
+from workbench.executors import EXECUTORS
 from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
                                   write_questionnaire)
 
@@ -126,7 +127,9 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 @click.option("--formats", default="html,pdf,xlsx", show_default=True,
               help="Comma-separated: html, pdf, xlsx.")
 @click.option("--resume", is_flag=True, help="Skip clients whose inputs and code are unchanged since their last good run.")
-@click.option("--engine", default="papermill", show_default=True, help="How notebooks are executed.")
+@click.option("--engine", type=click.Choice(list(EXECUTORS)), default="fast", show_default=True,
+              help="How notebooks are executed: 'fast' forks pre-warmed kernels; 'papermill' starts each kernel "
+                   "from scratch (the reference).")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A notebook parameter for every client, e.g. -p capacity=30 -p waves=6.")
 @click.option("--timeout", default=600, show_default=True, help="Seconds a notebook cell may run before it fails.")

@@ -3,7 +3,10 @@ folder to its current-state profile that the CLI, notebooks, widgets and batch a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -111,7 +114,10 @@ def slugify(name: str, max_len: int = 60) -> str:
 
 def load_engagement(folder: Path) -> Engagement:
     """Read and validate client.yaml, the model and the catalogue it names; InputError lists every problem."""
-    folder = Path(folder)
+    return _cached("engagement", folder, lambda: _load_engagement(Path(folder)))
+
+
+def _load_engagement(folder: Path) -> Engagement:
     path = folder / CLIENT_FILE
     if not path.is_file():
         raise InputError([Problem(str(path), f"no {CLIENT_FILE} here; expected an engagement folder made by "
@@ -170,9 +176,63 @@ def read_engagement_responses(engagement: Engagement) -> Ingested:
                           engagement.config.responses, root=engagement.folder)
 
 
+def input_files(folder: Path) -> list[Path]:
+    """Every file of an engagement that can shape its results (hidden files and Office lock files aside)."""
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file()
+                  and not any(x.startswith((".", "~$")) for x in p.relative_to(folder).parts))
+
+
+def fingerprint(folder: Path, extra: list[Path] = ()) -> str:
+    """A hash of the names and bytes of an engagement's input files (plus `extra` files kept elsewhere)."""
+    h = hashlib.sha256()
+    for p in list(input_files(folder)) + list(extra):
+        h.update(str(p.relative_to(folder) if p.is_relative_to(folder) else p.name).encode() + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+CACHE_ENV = "WORKBENCH_CACHE"
+
+
 def assess_engagement(folder: Path) -> tuple[Engagement, Assessment]:
     """The one path from an engagement folder to its current-state profile. Raises InputError."""
-    engagement = load_engagement(folder)
+    return _cached("assessed", folder, lambda: _assess(Path(folder)))
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _cached(kind: str, folder: Path, compute):
+    """`compute()`, kept for reuse when the environment variable WORKBENCH_CACHE names a folder.
+
+    The batch sets one per client and deletes it after, so the client's notebooks reuse what its validate
+    step read and scored instead of reading client.yaml and every response file again in each kernel.
+    An entry is keyed by the names and bytes of the engagement's files, and holds the hashes of the model
+    and catalogue files it used (they may live elsewhere): any edit means a miss, never a stale result.
+    Errors are not kept: a broken input raises each time."""
+    cache = os.environ.get(CACHE_ENV)
+    if not cache:
+        return compute()
+    folder = Path(folder).resolve()
+    path = Path(cache) / f"{kind}-{fingerprint(folder)}.pickle"
+    try:
+        uses, result = pickle.loads(path.read_bytes())
+        if all(_sha(Path(p)) == h for p, h in uses.items()):
+            return result
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+        pass
+    result = compute()
+    eng = result if isinstance(result, Engagement) else result[0]
+    uses = [resolve_model_path(eng.config.model, base=folder)]
+    if eng.config.roadmap.catalogue:
+        uses.append(folder / eng.config.roadmap.catalogue)
+    atomic.write_bytes(path, pickle.dumps(({str(p): _sha(p) for p in uses}, result), pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def _assess(folder: Path, engagement: Engagement | None = None) -> tuple[Engagement, Assessment]:
+    engagement = engagement or load_engagement(folder)
     ingested = read_engagement_responses(engagement)
     if ingested.problems:
         raise InputError(ingested.problems, f"the responses of {folder}")

@@ -38,6 +38,13 @@ def _css() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
+def warm_up() -> None:
+    """Build the exporter and templates before the first client (a batch worker calls this once)."""
+    _exporter()
+    _template()
+    _css()
+
+
 def notebook_body(path: Path) -> str:
     """The HTML of an executed notebook's outputs and markdown, without code or prompts."""
     nb = nbformat.read(str(path), as_version=4)

@@ -11,9 +11,9 @@ import math
 from typing import Iterable
 
 import pandas as pd
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 
-from workbench.charts import png_bytes
+from workbench.charts import svg_text
 
 
 def esc(value) -> str:
@@ -28,7 +28,9 @@ def esc(value) -> str:
 
 
 def show_chart(fig) -> None:
-    display(Image(data=png_bytes(fig)))
+    """The chart as SVG, with its title as the plain-text alternative."""
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()] or [fig.get_suptitle() or "chart"]
+    display({"image/svg+xml": svg_text(fig), "text/plain": f"[chart: {titles[0]}]"}, raw=True)
 
 
 def heading(text: str, level: int = 2) -> None:
