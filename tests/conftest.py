@@ -1,7 +1,10 @@
 """Shared helpers: run the CLI as a user would and build engagements in tmp_path."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,29 @@ from workbench.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "clients"
+EXE = os.path.join(os.path.dirname(sys.executable), "workbench")
+NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "client.yaml").exists())
+
+
+def run(*args, cwd=None, env=None):
+    """`workbench run ARGS...` as a separate process, as a consultant would type it."""
+    return subprocess.run([EXE, "run", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env=dict(os.environ, **(env or {})))
+
+
+def client_ids():
+    from workbench.planning import plan_engagement
+
+    return {n: plan_engagement(EXAMPLES / n).engagement.config.id for n in NAMES}
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """The example clients through `workbench run` with the default (fast) engine and every format."""
+    out = tmp_path_factory.mktemp("out")
+    r = run("--all", EXAMPLES, "--out", out, "--jobs", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out, r
 
 
 class Result:

@@ -8,35 +8,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 
 import nbformat
 import pypdf
-import pytest
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, EXE, NAMES, ROOT, client_ids, run
 from workbench.planning import plan_engagement
-
-EXE = os.path.join(os.path.dirname(sys.executable), "workbench")
-NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "client.yaml").exists())
-
-
-def run(*args, cwd=None, env=None):
-    return subprocess.run([EXE, "run", *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          env=dict(os.environ, **(env or {})))
-
-
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    r = run("--all", EXAMPLES, "--out", out, "--jobs", "2")
-    assert r.returncode == 0, r.stdout + r.stderr
-    return out, r
-
-
-def client_ids():
-    return {n: plan_engagement(EXAMPLES / n).engagement.config.id for n in NAMES}
 
 
 def test_every_example_gets_notebooks_reports_and_a_workbook(batch):
@@ -69,7 +47,8 @@ def test_the_report_reads_like_a_report_not_code(batch):
                      "In&nbsp;[", "[parameters]"):
             assert code not in html
         assert not re.search(r"""(src|href)=["']?https?:""", html)  # readable offline: nothing fetched
-        assert html.count("<svg") >= 9  # charts embedded, as vector graphics
+        assert html.count('src="data:image/svg+xml;base64,') >= 9  # charts embedded, as vector graphics
+        assert 'alt="Chart: The roadmap, wave by wave"' in html  # and described for screen readers
         assert "Appendix: how this report was computed" in html and p.engagement.model.version in html
         pdf = pypdf.PdfReader(out / cid / "report.pdf")
         assert len(pdf.pages) >= 8

@@ -6,6 +6,7 @@ keeps its previous good folder; its partial notebook and error go to `OUT/<clien
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import ctypes
 import datetime as dt
@@ -294,9 +295,19 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
               report=None) -> list[ClientResult]:
     """Run every client; InputError (before anything runs) for bad parameters or clashing client ids."""
     params = params or {}
+    out = Path(out).resolve()  # kernels and workers run elsewhere: every path they get is absolute
     get_executor(engine)
     check_parameters(dict(params, engagement="", output_dir=""))
     code = code_hash()
+    jobs = jobs or os.cpu_count() or 1
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if folders and not resume:  # workers warm up (imports, fork server) while the clients are read
+            pool = stack.enter_context(WorkerPool(min(jobs, len(folders)), engine, out, formats, params, timeout))
+        return _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool)
+
+
+def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool) -> list[ClientResult]:
     plan = [make_job(f, formats, params, code) for f in folders]
     seen: dict[str, Path] = {}
     clashes = []
@@ -322,14 +333,15 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
                 report.skipped(j.client_id)
         else:
             todo.append(j)
-    jobs = jobs or os.cpu_count() or 1
     if todo:
         def done(r: ClientResult) -> None:
             results[r.client_id] = r
             if report:
                 report.client_done(r)
 
-        with WorkerPool(min(jobs, len(todo)), engine, out, formats, params, timeout) as pool:
+        with contextlib.ExitStack() as stack:
+            if pool is None:
+                pool = stack.enter_context(WorkerPool(min(jobs, len(todo)), engine, out, formats, params, timeout))
             pool.run(todo, done, report.event if report else None)
     ordered = [results[j.client_id] for j in plan]
     write_index(out, ordered)
@@ -365,6 +377,8 @@ def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, tim
         from workbench import reports
 
         reports.warm_up()
+        if "pdf" in formats:
+            reports.warm_up_pdf()
         events = _Events(conn)
         while True:
             try:
@@ -471,6 +485,7 @@ class WorkerPool:
                    "outside; the other clients went on in a new worker")
         result = ClientResult(job.client_id, job.name, str(job.folder), "failed", failed_step="worker",
                               error=message, seconds=round(time.perf_counter() - w.started, 3))
+        shutil.rmtree(w.staging.with_name(w.staging.name + ".cache"), ignore_errors=True)
         w.staging.mkdir(parents=True, exist_ok=True)
         result.files = sorted(p.name for p in w.staging.iterdir()) + ["run.json"]
         finish(job, self.out, w.staging, result, self.engine, self.formats, self.params,

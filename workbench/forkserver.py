@@ -255,11 +255,11 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
         km = self.parent
         env = kwargs.get("env") or dict(os.environ)
-        cwd = str(kwargs.get("cwd") or os.getcwd())
+        cwd = os.path.abspath(kwargs.get("cwd") or os.getcwd())  # the server has its own working directory
         # A pipe round trip of a millisecond or two: done on this (the worker's main) thread, since the server
         # it may restart dies with the thread that started it.
         argv = cmd[cmd.index("-f"):] if "-f" in cmd else ["-f", km.connection_file]  # the kernel's own options
-        pid = ForkServer.get().fork(argv, cwd, env, ForkKernelManager.log_path)
+        pid = ForkServer.get().fork(argv, cwd, env, os.path.abspath(ForkKernelManager.log_path))
         self.process = ForkedProcess(pid)
         self.pid = self.pgid = pid
         self.cwd = cwd

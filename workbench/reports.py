@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from assessment.scoring import respondent_counts
 from workbench.planning import Planning
 
 TEMPLATES = resources.files("workbench") / "templates"
+NBCONVERT_ALT = "No description has been provided for this image"
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,6 +53,14 @@ def notebook_body(path: Path) -> str:
     for i, cell in enumerate(nb.cells):
         cell.id = f"{path.stem[:2]}-{i}"  # papermill's injected cell gets a random id: same inputs, same report
     body, _ = _exporter().from_notebook_node(nb)
+    # nbconvert's basic template drops an SVG output's alt text and puts a placeholder; put back ours (the
+    # chart's title, set by views.show_chart), in output order.
+    alts = [o.get("metadata", {}).get("image/svg+xml", {}).get("alt", "Chart") for c in nb.cells
+            for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+    pieces = body.split(f'alt="{NBCONVERT_ALT}"')
+    if len(pieces) == len(alts) + 1:
+        body = "".join(p + (f'alt="{html.escape(a)}"' if i < len(alts) else "") for i, (p, a) in
+                       enumerate(zip(pieces, alts + [""])))
     return body
 
 
@@ -87,8 +97,24 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date) -> str:
         version=version())
 
 
+@functools.lru_cache(maxsize=1)
+def _font_config():
+    """WeasyPrint's font configuration (fontconfig's font list), built once per process, shared by reports."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def write_pdf(html: str, target: Path) -> None:
-    """Render the report HTML to PDF with WeasyPrint (Pango from the system, no browser needed)."""
+    """Render the report HTML to PDF with WeasyPrint (Pango from the system, no browser needed); one engine
+    and font configuration per process serve every report it renders."""
     from weasyprint import HTML
 
-    HTML(string=html, base_url=str(target.parent)).write_pdf(str(target))
+    HTML(string=html, base_url=str(target.parent)).write_pdf(str(target), font_config=_font_config())
+
+
+def warm_up_pdf() -> None:
+    """Load WeasyPrint and the fonts before the first client (a batch worker calls this when PDFs are wanted)."""
+    from weasyprint import HTML
+
+    HTML(string=f"<style>{_css()}</style><h1>Warm-up</h1><p>text</p>").write_pdf(font_config=_font_config())
