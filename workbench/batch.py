@@ -224,10 +224,14 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
         p = timed("validate", lambda: plan_engagement(job.folder))
         nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
         with _StderrTo(staging / "kernel.log"):
-            for nb in NOTEBOOKS:
-                timed(nb.split(".")[0], lambda nb=nb: executor.execute(NOTEBOOK_DIR / nb, staging / nb, nb_params,
-                                                                       cwd=staging, timeout=timeout,
-                                                                       log=staging / "kernel.log"))
+            executor.start_client(staging, staging / "kernel.log")
+            try:
+                for nb in NOTEBOOKS:
+                    timed(nb.split(".")[0], lambda nb=nb: executor.execute(NOTEBOOK_DIR / nb, staging / nb,
+                                                                           nb_params, cwd=staging, timeout=timeout,
+                                                                           log=staging / "kernel.log"))
+            finally:
+                executor.finish_client()
 
         def report() -> None:
             html = report_html(p, [staging / nb for nb in NOTEBOOKS], report_date or dt.date.today())

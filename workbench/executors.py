@@ -28,8 +28,14 @@ class Executor(ABC):
         """Run `notebook` with `parameters` into `output` (kept even on failure), the kernel's own messages
         to `log`; raise NotebookFailed."""
 
+    def start_client(self, cwd: Path, log: Path | None) -> None:
+        """A client's notebooks are about to run (in `cwd`); engines that share work between them start it."""
+
+    def finish_client(self) -> None:
+        """The client is done (or failed): release what `start_client` took."""
+
     def close(self) -> None:
-        """Release what the engine keeps between notebooks (nothing, for most)."""
+        """Release what the engine keeps between clients (nothing, for most)."""
 
 
 # Batch kernels keep no input history: nothing of one client's cells is written to IPython's shared
@@ -62,19 +68,36 @@ class PapermillExecutor(Executor):
 
 
 class FastExecutor(PapermillExecutor):
-    """The default engine: papermill as above, but every kernel is forked from a server that imported the
-    kernel, pandas, matplotlib and our packages once (workbench/forkserver.py). Same notebooks, same
-    cell-by-cell execution, same outputs; none of the start-up per notebook."""
+    """The default engine: papermill as above, but the kernel is forked from a server that imported the
+    kernel, pandas, matplotlib and our packages once (workbench/forkserver.py), and a client's three
+    notebooks run in one such kernel, its namespace reset between them (a new client always gets a new
+    kernel). Same notebooks, same cell-by-cell execution, same outputs; none of the start-up."""
 
     name = "fast"
+    kernel = None
+
+    def start_client(self, cwd: Path, log: Path | None) -> None:
+        self.cwd, self.log = cwd, log or Path(os.devnull)
 
     def execute(self, notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int,
                 log: Path | None = None) -> None:
-        from workbench.forkserver import ForkKernelManager
+        from workbench.forkserver import ClientKernel
 
-        ForkKernelManager.log_path = str(log or os.devnull)
-        self._papermill(notebook, output, parameters, cwd, timeout, kernel_manager_class=ForkKernelManager,
-                        shutdown_kernel="immediate", engine_name="workbench-fork")
+        try:
+            if self.kernel is None:
+                self.kernel = ClientKernel(cwd, log or Path(os.devnull), KERNEL_OPTIONS)
+            km = self.kernel.prepare()
+        except Exception as exc:  # a kernel that would not start or has died
+            raise NotebookFailed(notebook.name, f"{type(exc).__name__}: {exc}") from None
+        try:
+            self._papermill(notebook, output, parameters, cwd, timeout, km=km, engine_name="workbench-fork")
+        finally:
+            km.close_clients()
+
+    def finish_client(self) -> None:
+        if self.kernel is not None:
+            self.kernel.close()
+            self.kernel = None
 
     def start(self) -> None:
         """Start the fork server now rather than at the first notebook."""

@@ -324,6 +324,17 @@ class ForkKernelManager(AsyncKernelManager):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.client_factory = ReadyKernelClient
+        self.clients: list = []
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        self.clients.append(kc)  # nbclient leaves the channels of a kernel it does not own open: we close them
+        return kc
+
+    def close_clients(self) -> None:
+        for kc in self.clients:
+            kc.stop_channels()
+        self.clients.clear()
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=0.005)  # a killed kernel is gone in milliseconds
@@ -333,6 +344,53 @@ class ForkKernelManager(AsyncKernelManager):
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or __import__("uuid").uuid4().hex
             self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
+
+
+RESET = "get_ipython().run_line_magic('reset', '-f')\nimport gc\ngc.collect()"
+
+
+async def _reset(km: ForkKernelManager, timeout: float = 30) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+        reply = await kc.execute_interactive(RESET, store_history=False, timeout=timeout,
+                                             output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not reset the kernel between notebooks: {reply['content']}")
+    finally:
+        km.close_clients()
+
+
+class ClientKernel:
+    """One forked kernel for the notebooks of one client, its namespace reset between them: a client's
+    three notebooks pay for one kernel start rather than three, and a new client always gets a new
+    process, so nothing of one client reaches the next."""
+
+    def __init__(self, cwd: Path, log: Path, extra_arguments: list[str]):
+        from jupyter_core.utils import run_sync
+
+        self.run_sync = run_sync
+        ForkKernelManager.log_path = str(log)
+        self.km = ForkKernelManager(kernel_name="python3")
+        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=extra_arguments)
+        self.used = False
+
+    def prepare(self) -> ForkKernelManager:
+        """The kernel, ready for the next notebook: alive, and with an empty namespace."""
+        if not self.run_sync(self.km.is_alive)():
+            raise RuntimeError("the kernel of this client has died")
+        if self.used:
+            self.run_sync(_reset)(self.km)
+        self.used = True
+        return self.km
+
+    def close(self) -> None:
+        self.km.close_clients()
+        try:
+            self.run_sync(self.km.shutdown_kernel)(now=True)
+        except RuntimeError:  # already gone
+            pass
 
 
 class SparseSaves(NotebookExecutionManager):
