@@ -11,6 +11,7 @@ import csv
 import ctypes
 import datetime as dt
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -376,9 +377,9 @@ def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, tim
     try:
         if hasattr(executor, "start"):
             executor.start()
-        import papermill  # noqa: F401 - imported once here, not in the first client's time
-
         from workbench import reports
+
+        importlib.import_module("papermill")  # imported once here, not in the first client's time
 
         reports.warm_up()
         if "pdf" in formats:

@@ -114,7 +114,7 @@ def slugify(name: str, max_len: int = 60) -> str:
 
 def load_engagement(folder: Path) -> Engagement:
     """Read and validate client.yaml, the model and the catalogue it names; InputError lists every problem."""
-    return _cached("engagement", folder, lambda: _load_engagement(Path(folder)))
+    return cached("engagement", folder, lambda: _load_engagement(Path(folder)))
 
 
 def _load_engagement(folder: Path) -> Engagement:
@@ -196,14 +196,14 @@ CACHE_ENV = "WORKBENCH_CACHE"
 
 def assess_engagement(folder: Path) -> tuple[Engagement, Assessment]:
     """The one path from an engagement folder to its current-state profile. Raises InputError."""
-    return _cached("assessed", folder, lambda: _assess(Path(folder)))
+    return cached("assessed", folder, lambda: _assess(Path(folder)))
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _cached(kind: str, folder: Path, compute):
+def cached(kind: str, folder: Path, compute):
     """`compute()`, kept for reuse when the environment variable WORKBENCH_CACHE names a folder.
 
     The batch sets one per client and deletes it after, so the client's notebooks reuse what its validate
@@ -223,7 +223,7 @@ def _cached(kind: str, folder: Path, compute):
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
         pass
     result = compute()
-    eng = result if isinstance(result, Engagement) else result[0]
+    eng = result if isinstance(result, Engagement) else getattr(result, "engagement", None) or result[0]
     uses = [resolve_model_path(eng.config.model, base=folder)]
     if eng.config.roadmap.catalogue:
         uses.append(folder / eng.config.roadmap.catalogue)

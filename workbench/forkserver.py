@@ -1,5 +1,5 @@
 """Kernels without the start-up: a fork server that has imported everything once and forks a fresh,
-clean IPython kernel for every notebook.
+clean IPython kernel for every client.
 
 A normal Jupyter kernel spends one to three seconds importing IPython, pandas, matplotlib, pydantic and our
 packages before it runs the first cell. The fork server (`python -m workbench.forkserver`) does those
@@ -9,13 +9,15 @@ on the connection file it was given, exactly as `python -m ipykernel_launcher -f
 (through papermill) talks to it over ZeroMQ like to any kernel, so notebooks still run cell by cell and
 their outputs are the ones a normal kernel produces.
 
-Isolation: the server never runs a notebook or reads client data; every kernel is a new process, used for
-one notebook and then killed, so no variable, figure, cache or file handle reaches another notebook.
-A kernel dies with its server (PR_SET_PDEATHSIG), and the server with the batch worker that started it
-(it exits when its stdin closes, and is killed by the same signal).
+Isolation: the server never runs a notebook or reads client data; every client gets a new kernel process,
+used for that client's notebooks (namespace reset between them) and then killed, so no variable, figure,
+cache or file handle reaches another client. A kernel dies with its server (PR_SET_PDEATHSIG), and the
+server with the batch worker that started it (it exits when its stdin closes, and is killed by the same
+signal).
 
 Protocol: one JSON line per request on the server's stdin
-`{"argv": ["-f", CONNECTION_FILE, ...], "cwd", "env", "log"}`, one JSON line back on stdout: `{"pid": N}` or `{"error": "..."}`.
+`{"argv": ["-f", CONNECTION_FILE, ...], "cwd", "env", "log"}`, one JSON line back on stdout: `{"pid": N}` or
+`{"error": "..."}`.
 """
 from __future__ import annotations
 

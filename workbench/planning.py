@@ -14,7 +14,7 @@ from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
 from roadmaps.scorecard import scorecard_table
 from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap
 from roadmaps.vision import target_profile, vision_warnings
-from workbench.engagement import Engagement, assess_engagement, next_quarter
+from workbench.engagement import Engagement, assess_engagement, cached, next_quarter
 
 
 @dataclass
@@ -73,8 +73,12 @@ def plan(engagement: Engagement, assessment: Assessment, settings: PlanSettings,
 
 def plan_engagement(folder: Path, capacity: float | None = None, waves: int | None = None,
                     start: dt.date | None = None) -> Planning:
-    engagement, assessment = assess_engagement(folder)
-    return plan(engagement, assessment, plan_settings(engagement, capacity, waves, start))
+    """assess_engagement, then plan; kept for reuse within a batch run like the assessment itself."""
+    def compute() -> Planning:
+        engagement, assessment = assess_engagement(folder)
+        return plan(engagement, assessment, plan_settings(engagement, capacity, waves, start))
+
+    return cached(f"planning-{capacity}-{waves}-{start}-{dt.date.today()}", folder, compute)
 
 
 def plan_from_parameters(engagement: str, capacity: float = 0, waves: int = 0, start: str = "") -> Planning:

@@ -29,7 +29,8 @@ def esc(value) -> str:
 
 def show_chart(fig) -> None:
     """The chart as SVG, with its title as the plain-text alternative and as the image's alt text."""
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()] or [fig.get_suptitle() or "chart"]
+    titles = ([ax.get_title() for ax in fig.axes if ax.get_title()] + [t.get_text() for t in fig.texts]
+              + [t.get_text() for ax in fig.axes for t in ax.texts] + ["chart"])
     display({"image/svg+xml": svg_text(fig), "text/plain": f"[chart: {titles[0]}]"},
             metadata={"image/svg+xml": {"alt": f"Chart: {titles[0]}"}}, raw=True)
 
