@@ -1,0 +1,71 @@
+"""The workshop session: decisions change live, undo and reset work, saving keeps the consultant's
+client.yaml intact, logs who decided what, and never silently overwrites another tab's save."""
+from __future__ import annotations
+
+import pytest
+
+from workbench.engagement import load_engagement
+from workbench.workshop import SavedElsewhere, Workshop, read_log
+
+NORTHBANK = "northbank-it-service-desk"
+
+
+def test_a_target_change_moves_gaps_and_roadmap_and_undo_brings_them_back(example_copy):
+    ws = Workshop(example_copy(NORTHBANK))
+    before = ws.planning()
+    dim = "service-recovery"
+    old = ws.current.target_map[dim]
+    after = ws.decide(targets={dim: 5})
+    gap = lambda p: float(p.gaps.set_index("dimension").loc[dim, "gap"])  # noqa: E731
+    assert gap(after) == pytest.approx(gap(before) + (5 - old))
+    assert ws.changes() == [(f"target {dim}", old, 5)]
+    smaller = ws.decide(capacity=10.0)  # "what if we only have 10 person-weeks a wave?"
+    waves = lambda p: list(zip(p.roadmap.plan["title"], p.roadmap.plan["wave"]))  # noqa: E731
+    assert waves(smaller) != waves(after)
+    assert len(smaller.roadmap.plan) + len(smaller.roadmap.unscheduled) >= len(after.roadmap.plan)
+    ws.undo()
+    ws.undo()
+    assert ws.current == ws.saved and ws.changes() == []
+    assert gap(ws.planning()) == pytest.approx(gap(before))
+
+
+def test_save_writes_client_yaml_keeps_comments_and_logs_the_decision(example_copy):
+    folder = example_copy(NORTHBANK)
+    path = folder / "client.yaml"
+    path.write_text("# Notes from the kick-off: keep this comment.\n" + path.read_text())
+    ws = Workshop(folder)
+    waves = ws.current.waves + 1
+    ws.decide(targets={"service-recovery": 5}, waves=waves)
+    changes = ws.save(who="Maya Lindgren", note="Leadership workshop")
+    assert [c[0] for c in changes] == ["target service-recovery", "waves"]
+    text = path.read_text()
+    assert text.startswith("# Notes from the kick-off: keep this comment.")
+    eng = load_engagement(folder)
+    assert eng.config.vision.targets["service-recovery"].level == 5 and eng.config.roadmap.waves == waves
+    log = read_log(folder)
+    assert {r["item"] for r in log} >= {"target service-recovery", "waves"}
+    assert all(r["who"] == "Maya Lindgren" and r["note"] == "Leadership workshop" and r["time"] for r in log)
+    assert [r["to"] for r in log if r["item"] == "waves"] == [str(waves)]
+    assert ws.changes() == []  # what is saved is now the baseline
+
+
+def test_two_tabs_do_not_silently_overwrite_each_other(example_copy):
+    folder = example_copy(NORTHBANK)
+    tab1, tab2 = Workshop(folder), Workshop(folder)
+    tab1.decide(targets={"collaboration": 5})
+    tab1.save(who="tab one")
+    tab2.decide(targets={"collaboration": 2})
+    with pytest.raises(SavedElsewhere) as err:
+        tab2.save(who="tab two")
+    assert "changed on disk" in err.value.render()
+    assert load_engagement(folder).config.vision.targets["collaboration"].level == 5  # tab one's save stands
+    tab2.save(who="tab two", overwrite=True)  # the person chose to overwrite
+    assert load_engagement(folder).config.vision.targets["collaboration"].level == 2
+    assert [r["who"] for r in read_log(folder)] == ["tab one", "tab two"]
+
+
+def test_reset_to_saved_rereads_the_file(example_copy):
+    ws = Workshop(example_copy(NORTHBANK))
+    ws.decide(capacity=5.0, targets={"collaboration": 1})
+    ws.reset()
+    assert ws.current == ws.saved and not ws.history

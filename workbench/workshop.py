@@ -1,0 +1,236 @@
+"""A workshop session on one engagement: the decisions a leadership team changes live, recomputed on
+every change, with undo, reset to what is saved, and saving back into client.yaml with a decision log.
+
+No widgets here: the ipywidgets panels (workbench/widgets.py), the notebooks and the tests drive this one
+object, so what a slider does and what a test checks is the same code path. Recomputing is `plan()` on the
+already-scored assessment: the responses are read once per session.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+
+from assessment.problems import InputError, Problem
+from roadmaps.gaps import PriorityWeights
+from workbench import atomic
+from workbench.clientfile import block_mapping, edit_client_yaml
+from workbench.engagement import CLIENT_FILE, Engagement, assess_engagement
+from workbench.planning import Planning, plan, plan_settings
+
+DECISION_LOG = "decisions.csv"
+LOG_COLUMNS = ["time", "who", "item", "from", "to", "note"]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a workshop can change. Targets hold every dimension's level (client's or the model's default)."""
+
+    targets: tuple[tuple[str, int], ...]
+    weights: PriorityWeights
+    capacity: float
+    waves: int
+    start: dt.date
+    excluded: frozenset[str] = frozenset()
+    kpi_targets: tuple[tuple[str, float | None], ...] = ()
+
+    @property
+    def target_map(self) -> dict[str, int]:
+        return dict(self.targets)
+
+    @property
+    def kpi_map(self) -> dict[str, float | None]:
+        return dict(self.kpi_targets)
+
+    def items(self) -> dict[str, object]:
+        """Every decision as 'item -> value', the form the decision log records."""
+        out: dict[str, object] = {f"target {d}": lv for d, lv in self.targets}
+        out.update({f"weight {k}": v for k, v in self.weights.model_dump().items()})
+        out.update({"capacity": self.capacity, "waves": self.waves, "start": self.start.isoformat(),
+                    "excluded initiatives": ", ".join(sorted(self.excluded))})
+        out.update({f"KPI target {k}": v for k, v in self.kpi_targets})
+        return out
+
+
+def decisions_of(engagement: Engagement) -> Decisions:
+    from roadmaps.vision import target_profile
+
+    cfg = engagement.config
+    targets = target_profile(engagement.model, cfg.vision)
+    settings = plan_settings(engagement)
+    return Decisions(targets=tuple(zip(targets["dimension"], (int(x) for x in targets["target"]))),
+                     weights=cfg.roadmap.priority_weights, capacity=settings.capacity, waves=settings.waves,
+                     start=settings.start, excluded=frozenset(cfg.roadmap.exclude_initiatives),
+                     kpi_targets=tuple((k.id, k.target) for k in cfg.vision.scorecard))
+
+
+class SavedElsewhere(InputError):
+    """client.yaml changed on disk since this session loaded or last saved it."""
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Workshop:
+    folder: Path
+    engagement: Engagement = field(init=False)
+    saved: Decisions = field(init=False)
+    current: Decisions = field(init=False)
+    history: list[Decisions] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.folder = Path(self.folder)
+        self._load()
+
+    def _load(self) -> None:
+        self.engagement, self.assessment = assess_engagement(self.folder)
+        self.saved = self.current = decisions_of(self.engagement)
+        self.history = []
+        self.disk_digest = _digest(self.folder / CLIENT_FILE)
+
+    # ------------------------------------------------------------ changing and recomputing
+
+    def decide(self, **changes) -> Planning:
+        """Change some decisions (targets={dim: level} merges into the current targets) and recompute."""
+        if "targets" in changes:
+            merged = self.current.target_map | {d: int(v) for d, v in changes.pop("targets").items()}
+            changes["targets"] = tuple(merged.items())
+        if "kpi_targets" in changes:
+            merged = self.current.kpi_map | dict(changes.pop("kpi_targets"))
+            changes["kpi_targets"] = tuple(merged.items())
+        if "excluded" in changes:
+            changes["excluded"] = frozenset(changes["excluded"])
+        new = replace(self.current, **changes)
+        if new != self.current:
+            self.history.append(self.current)
+            self.current = new
+        return self.planning()
+
+    def undo(self) -> Planning:
+        if self.history:
+            self.current = self.history.pop()
+        return self.planning()
+
+    def reset(self) -> Planning:
+        """Back to what is saved in client.yaml (re-read from disk)."""
+        self._load()
+        return self.planning()
+
+    def planning(self) -> Planning:
+        """Targets, gaps, roadmap and scorecard for the current decisions."""
+        d = self.current
+        cfg = self.engagement.config
+        from roadmaps.vision import Target
+
+        defaults = self.saved.target_map
+        targets = {dim: cfg.vision.targets[dim].model_copy(update={"level": lv}) for dim, lv in d.targets
+                   if dim in cfg.vision.targets}
+        targets |= {dim: Target(level=lv, rationale="set in the workshop") for dim, lv in d.targets
+                    if dim not in cfg.vision.targets and lv != defaults.get(dim)}
+        vision = cfg.vision.model_copy(update={
+            "targets": targets,
+            "scorecard": [k.model_copy(update={"target": d.kpi_map.get(k.id, k.target)}) for k in cfg.vision.scorecard]})
+        roadmap = cfg.roadmap.model_copy(update={"exclude_initiatives": sorted(d.excluded), "priority_weights": d.weights})
+        engagement = replace(self.engagement, config=cfg.model_copy(update={"vision": vision, "roadmap": roadmap}))
+        settings = replace(plan_settings(engagement), capacity=d.capacity, waves=d.waves, start=d.start)
+        return plan(engagement, self.assessment, settings, d.weights)
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """What differs from client.yaml: (item, saved value, current value)."""
+        before, after = self.saved.items(), self.current.items()
+        return [(k, before.get(k), v) for k, v in after.items() if before.get(k) != v]
+
+    # ------------------------------------------------------------ saving
+
+    def changed_on_disk(self) -> bool:
+        return _digest(self.folder / CLIENT_FILE) != self.disk_digest
+
+    def save(self, who: str, note: str = "", overwrite: bool = False) -> list[tuple[str, object, object]]:
+        """Write the current decisions into client.yaml (comments and order kept, validated, atomic) and
+        append them to the decision log. Refuses, with SavedElsewhere, when client.yaml changed on disk since
+        this session read it (another tab, an editor) unless `overwrite`."""
+        path = self.folder / CLIENT_FILE
+        if self.changed_on_disk() and not overwrite:
+            raise SavedElsewhere([Problem(str(path), "client.yaml was changed on disk after this session "
+                                                     "loaded it (another tab, another person or an editor); "
+                                                     "expected it unchanged. Reload to see those changes, or "
+                                                     "save again to overwrite them")], str(path))
+        changes = self.changes()
+        if not changes:
+            return []
+        d = self.current
+
+        def edit(doc: CommentedMap) -> None:
+            vision = block_mapping(doc, "vision")
+            targets = block_mapping(vision, "targets")
+            for item, _, _ in changes:
+                if item.startswith("target "):
+                    dim = item.split(" ", 1)[1]
+                    level = d.target_map[dim]
+                    if isinstance(targets.get(dim), dict):
+                        targets[dim]["level"] = level
+                    else:
+                        targets[dim] = level
+            kpis = {k.get("id"): k for k in vision.get("scorecard") or [] if isinstance(k, dict)}
+            for kid, value in d.kpi_targets:
+                if kid in kpis and kpis[kid].get("target") != value:
+                    kpis[kid]["target"] = _num(value)
+            roadmap = block_mapping(doc, "roadmap")
+            saved = self.saved
+            if d.capacity != saved.capacity:
+                roadmap["capacity"] = _num(d.capacity)
+            if d.waves != saved.waves:
+                roadmap["waves"] = d.waves
+            if d.start != saved.start:
+                roadmap["start"] = d.start
+            if d.weights != saved.weights:
+                weights = block_mapping(roadmap, "priority_weights")
+                for k, v in d.weights.model_dump().items():
+                    weights[k] = v
+            if d.excluded != saved.excluded:
+                roadmap["exclude_initiatives"] = sorted(d.excluded)
+
+        edit_client_yaml(self.folder, edit)
+        append_log(self.folder, who, changes, note)
+        self._load()
+        return changes
+
+
+def _num(value):
+    """12.0 is written as 12, as a person would type it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def append_log(folder: Path, who: str, changes: list[tuple[str, object, object]], note: str = "") -> None:
+    """Add the changes to decisions.csv in the engagement folder (whole file rewritten atomically)."""
+    path = Path(folder) / DECISION_LOG
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if not old:
+        w.writerow(LOG_COLUMNS)
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    for item, before, after in changes:
+        w.writerow([now, who, item, _cell(before), _cell(after), note])
+    atomic.write_text(path, old + buf.getvalue())
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def read_log(folder: Path) -> list[dict]:
+    path = Path(folder) / DECISION_LOG
+    if not path.exists():
+        return []
+    return list(csv.DictReader(path.open(encoding="utf-8")))
