@@ -373,6 +373,7 @@ def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, tim
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    os.environ["WORKBENCH_BATCH"] = "1"  # kernels inherit it: notebooks leave out the live workshop panels
     executor = get_executor(engine)
     try:
         if hasattr(executor, "start"):

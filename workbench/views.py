@@ -64,9 +64,13 @@ def facts(pairs: list[tuple[str, object]]) -> None:
 def table(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
           empty: str = "Nothing to show.") -> None:
     """A table of the chosen columns under readable headers; numbers formatted, text escaped."""
+    display(HTML(table_html(df, columns, formats, empty)))
+
+
+def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
+               empty: str = "Nothing to show.") -> str:
     if df.empty:
-        paragraph(empty)
-        return
+        return f"<p>{esc(empty)}</p>"
     formats = formats or {}
     head = "".join(f"<th>{esc(h)}</th>" for h in columns.values())
     body = []
@@ -83,4 +87,11 @@ def table(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | N
             num = isinstance(v, (int, float)) and not isinstance(v, bool)
             cells.append(f'<td class="{"num" if num else "txt"}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    display(HTML(f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'))
+    return f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def interactive() -> bool:
+    """False inside a batch run (the batch sets WORKBENCH_BATCH): workshop panels are for people, not reports."""
+    import os
+
+    return not os.environ.get("WORKBENCH_BATCH")

@@ -1,0 +1,220 @@
+"""The live workshop panels: ipywidgets controls bound to a Workshop session (workbench/workshop.py).
+
+Every change recomputes the gaps and the roadmap (`Workshop.decide`, no notebook re-run) and redraws the
+charts and tables beside the controls. Used by notebooks 01 (targets and scorecard) and 03 (everything),
+and by `workbench workshop` (Voila). In a batch run the panels show nothing (views.interactive()).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import time
+from pathlib import Path
+
+import ipywidgets as W
+
+from assessment.problems import InputError
+from roadmaps.gaps import PriorityWeights
+from workbench import charts, views
+from workbench.workshop import SavedElsewhere, Workshop
+
+CSS = """<style>
+.wb-panel { font-size: 15px; }
+.wb-panel .wb-table { border-collapse: collapse; font-size: 13px; }
+.wb-panel .wb-table th { background: #1F4E79; color: white; text-align: left; padding: 3px 6px; }
+.wb-panel .wb-table td { border-bottom: 1px solid #ddd; padding: 2px 6px; }
+.wb-panel .wb-status { color: #1F4E79; } .wb-panel .wb-warn { color: #D55E00; font-weight: bold; }
+.wb-descriptor { font-size: 12px; color: #444; }
+</style>"""
+
+GAP_COLUMNS = {"rank": "Rank", "name": "Dimension", "current": "Today", "target": "Target", "gap": "Gap",
+               "priority": "Priority", "why": "Why it ranks here"}
+
+
+def _svg(fig) -> str:
+    return f'<div role="img" aria-label="{html.escape(fig.axes[0].get_title())}">{charts.svg_text(fig)}</div>'
+
+
+class WorkshopPanel:
+    """Controls, views and the save/undo/reset bar for one engagement. `sections` picks what to show:
+    'targets', 'scorecard', 'roadmap'."""
+
+    def __init__(self, folder: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = ""):
+        self.ws = Workshop(Path(folder))
+        self.sections = sections
+        self.model = self.ws.engagement.model
+        self._syncing = False
+        self.last_seconds = 0.0
+        self._build(who)
+        self.refresh()
+
+    # ------------------------------------------------------------ building
+
+    def _build(self, who: str) -> None:
+        m, d = self.model, self.ws.current
+        levels = [(f"{lv.value} {lv.name}", lv.value) for lv in m.levels]
+        self.target_sliders, self.descriptors = {}, {}
+        rows = []
+        for dim in m.dimensions:
+            s = W.SelectionSlider(options=levels, value=d.target_map[dim.id], description=dim.name,
+                                  continuous_update=False, style={"description_width": "230px"},
+                                  layout=W.Layout(width="520px"))
+            s.add_class(f"wb-target-{dim.id}")
+            s.observe(self._on_change, names="value")
+            self.target_sliders[dim.id] = s
+            self.descriptors[dim.id] = W.HTML(layout=W.Layout(width="460px"))
+            self.descriptors[dim.id].add_class("wb-descriptor")
+            rows.append(W.HBox([s, self.descriptors[dim.id]]))
+        self.targets_box = W.VBox(rows)
+
+        self.weight_sliders = {k: W.FloatSlider(value=v, min=0, max=1, step=0.05, description=k.title(),
+                                                continuous_update=False)
+                               for k, v in d.weights.model_dump().items()}
+        self.capacity = W.FloatSlider(value=d.capacity, min=5, max=max(200, d.capacity), step=5,
+                                      description="Capacity (pw/wave)", continuous_update=False,
+                                      style={"description_width": "140px"}, layout=W.Layout(width="420px"))
+        self.capacity.add_class("wb-capacity")
+        self.waves = W.IntSlider(value=d.waves, min=1, max=max(12, d.waves), description="Waves",
+                                 continuous_update=False)
+        self.start = W.DatePicker(value=d.start, description="First wave")
+        catalogue = self.ws.engagement.catalogue
+        options = [(f"{i.title} ({i.id})", i.id) for i in catalogue.initiatives] if catalogue else []
+        self.excluded = W.SelectMultiple(options=options, value=tuple(sorted(d.excluded)),
+                                         description="Leave out", rows=8, layout=W.Layout(width="700px"))
+        for w in [*self.weight_sliders.values(), self.capacity, self.waves, self.start, self.excluded]:
+            w.observe(self._on_change, names="value")
+
+        self.kpi_inputs = {}
+        for k in self.ws.engagement.config.vision.scorecard:
+            box = W.FloatText(value=k.target, description=k.name[:28], style={"description_width": "220px"})
+            box.observe(self._on_change, names="value")
+            self.kpi_inputs[k.id] = box
+
+        self.radar, self.gaps_table, self.gantt, self.trajectory = (W.HTML() for _ in range(4))
+        for name, w in (("radar", self.radar), ("gaps", self.gaps_table), ("gantt", self.gantt),
+                        ("trajectory", self.trajectory)):
+            w.add_class(f"wb-view-{name}")
+        self.who = W.Text(value=who, description="Decided by", placeholder="name of who decides")
+        self.note = W.Text(description="Note", placeholder="e.g. leadership workshop of 23 Nov")
+        self.save_button = W.Button(description="Save decisions", button_style="primary", icon="save")
+        self.undo_button = W.Button(description="Undo", icon="undo")
+        self.reset_button = W.Button(description="Reset to saved", icon="refresh")
+        self.overwrite_button = W.Button(description="Overwrite anyway", button_style="danger",
+                                         layout=W.Layout(display="none"))
+        self.save_button.on_click(lambda _: self.save())
+        self.undo_button.on_click(lambda _: self.undo())
+        self.reset_button.on_click(lambda _: self.reset())
+        self.overwrite_button.on_click(lambda _: self.save(overwrite=True))
+        self.status = W.HTML()
+        self.status.add_class("wb-status-line")
+
+        parts = [W.HTML(CSS)]
+        if "targets" in self.sections:
+            parts += [W.HTML("<h3>Target level per dimension</h3>"), W.HBox([self.targets_box, self.radar])]
+        if "scorecard" in self.sections and self.kpi_inputs:
+            parts += [W.HTML("<h3>Scorecard targets</h3>"), W.VBox(list(self.kpi_inputs.values()))]
+        if "roadmap" in self.sections:
+            parts += [W.HTML("<h3>Priorities and capacity</h3>"),
+                      W.HBox([W.VBox(list(self.weight_sliders.values())),
+                              W.VBox([self.capacity, self.waves, self.start])]),
+                      self.excluded, W.HTML("<h3>Ranked gaps</h3>"), self.gaps_table,
+                      W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory]
+        parts += [W.HBox([self.who, self.note]),
+                  W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button]),
+                  self.status]
+        self.widget = W.VBox(parts)
+        self.widget.add_class("wb-panel")
+
+    # ------------------------------------------------------------ reacting
+
+    def _on_change(self, _change=None) -> None:
+        if self._syncing:
+            return
+        self.ws.decide(
+            targets={dim: s.value for dim, s in self.target_sliders.items()},
+            weights=PriorityWeights(**{k: s.value for k, s in self.weight_sliders.items()}),
+            capacity=float(self.capacity.value), waves=int(self.waves.value),
+            start=self.start.value or self.ws.current.start, excluded=set(self.excluded.value),
+            kpi_targets={k: box.value for k, box in self.kpi_inputs.items()})
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute for the current decisions and redraw every view."""
+        t = time.perf_counter()
+        p = self.ws.planning()
+        dims = p.dimensions
+        for dim in self.model.dimensions:
+            level = self.ws.current.target_map[dim.id]
+            self.descriptors[dim.id].value = (f"<b>{html.escape(self.model.level_named(level).name)}:</b> "
+                                              f"{html.escape(dim.descriptors.get(level, ''))}")
+        if "targets" in self.sections:
+            self.radar.value = _svg(charts.radar(list(dims["name"]), list(dims["current"]), list(dims["target"]),
+                                                 self.model.levels))
+        if "roadmap" in self.sections:
+            self.gaps_table.value = views.table_html(p.gaps.head(8), GAP_COLUMNS,
+                                                     formats={"gap": "{:+.2f}", "priority": "{:.3f}"})
+            self.gantt.value = _svg(charts.gantt(p.roadmap.plan, p.roadmap.waves))
+            self.trajectory.value = _svg(charts.trajectory_chart(p.roadmap.trajectory, self.model.levels))
+        self.last_seconds = time.perf_counter() - t
+        changes = self.ws.changes()
+        self._status(f"{len(changes)} unsaved change{'s' * (len(changes) != 1)}" if changes
+                     else "Everything shown is saved in client.yaml.")
+
+    def _status(self, text: str, warn: bool = False) -> None:
+        self.status.value = f'<span class="{"wb-warn" if warn else "wb-status"}">{html.escape(text)}</span>'
+
+    def _sync_controls(self) -> None:
+        """Set every control from the session's decisions without triggering recomputation."""
+        d = self.ws.current
+        self._syncing = True
+        try:
+            for dim, s in self.target_sliders.items():
+                s.value = d.target_map[dim]
+            for k, s in self.weight_sliders.items():
+                s.value = getattr(d.weights, k)
+            self.capacity.value, self.waves.value, self.start.value = d.capacity, d.waves, d.start
+            self.excluded.value = tuple(sorted(d.excluded))
+            for k, box in self.kpi_inputs.items():
+                box.value = d.kpi_map.get(k)
+        finally:
+            self._syncing = False
+
+    def undo(self) -> None:
+        self.ws.undo()
+        self._sync_controls()
+        self.refresh()
+
+    def reset(self) -> None:
+        self.ws.reset()
+        self._sync_controls()
+        self.overwrite_button.layout.display = "none"
+        self.refresh()
+
+    def save(self, overwrite: bool = False) -> None:
+        who = self.who.value.strip()
+        if not who:
+            self._status("Say who decides (the 'Decided by' box) before saving.", warn=True)
+            return
+        try:
+            changes = self.ws.save(who=who, note=self.note.value.strip(), overwrite=overwrite)
+        except SavedElsewhere as exc:
+            self.overwrite_button.layout.display = ""
+            self._status(exc.problems[0].message, warn=True)
+            return
+        except InputError as exc:
+            self._status(exc.render(), warn=True)
+            return
+        self.overwrite_button.layout.display = "none"
+        self._status(f"Saved {len(changes)} decision{'s' * (len(changes) != 1)} to client.yaml at "
+                     f"{dt.datetime.now():%H:%M}." if changes else "Nothing to save.")
+
+
+def workshop_panel(engagement: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = ""):
+    """Display the live panel for an engagement (nothing in a batch run); returns the WorkshopPanel."""
+    if not views.interactive():
+        return None
+    from IPython.display import display
+
+    panel = WorkshopPanel(engagement, sections, who)
+    display(panel.widget)
+    return panel
