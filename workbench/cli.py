@@ -238,6 +238,20 @@ def roadmap_cmd(folder: Path, capacity: float | None, waves: int | None, start, 
         click.echo(f"\nWrote {save_roadmap_workbook(p, xlsx)}")
 
 
+@cli.command("workshop")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on localhost (0: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the address.")
+@reports_input_errors
+def workshop_cmd(folder: Path, port: int, no_browser: bool) -> None:
+    """Serve the live workshop panels for one client as a code-free page (Voila), on localhost only."""
+    from workbench.workshop_app import serve
+
+    load_engagement(folder)  # a broken client.yaml is reported here, not in the browser
+    sys.exit(serve(folder.resolve(), port, open_browser=not no_browser))
+
+
 def main() -> None:
     cli(prog_name="workbench")
 

@@ -24,7 +24,8 @@ CSS = """<style>
 .wb-panel .wb-table th { background: #1F4E79; color: white; text-align: left; padding: 3px 6px; }
 .wb-panel .wb-table td { border-bottom: 1px solid #ddd; padding: 2px 6px; }
 .wb-panel .wb-status { color: #1F4E79; } .wb-panel .wb-warn { color: #D55E00; font-weight: bold; }
-.wb-descriptor { font-size: 12px; color: #444; }
+.wb-descriptor { font-size: 12px; color: #444; line-height: 1.3; }
+.wb-descriptor .widget-html-content { line-height: 1.3; }
 </style>"""
 
 GAP_COLUMNS = {"rank": "Rank", "name": "Dimension", "current": "Today", "target": "Target", "gap": "Gap",
@@ -57,12 +58,12 @@ class WorkshopPanel:
         rows = []
         for dim in m.dimensions:
             s = W.SelectionSlider(options=levels, value=d.target_map[dim.id], description=dim.name,
-                                  continuous_update=False, style={"description_width": "230px"},
-                                  layout=W.Layout(width="520px"))
+                                  continuous_update=False, style={"description_width": "210px"},
+                                  layout=W.Layout(width="560px"))
             s.add_class(f"wb-target-{dim.id}")
             s.observe(self._on_change, names="value")
             self.target_sliders[dim.id] = s
-            self.descriptors[dim.id] = W.HTML(layout=W.Layout(width="460px"))
+            self.descriptors[dim.id] = W.HTML(layout=W.Layout(width="420px"))
             self.descriptors[dim.id].add_class("wb-descriptor")
             rows.append(W.HBox([s, self.descriptors[dim.id]]))
         self.targets_box = W.VBox(rows)
