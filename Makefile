@@ -1,13 +1,14 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
 #   make demo   set up .venv; run the batch over the example clients (reports in out/, see out/index.html)
-#   make test   set up .venv and run the test suite
+#   make test   set up .venv (and Debian's chromium for the browser tests) and run the test suite
+#   make lab    JupyterLab on the notebooks
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/clients/*/client.yaml))
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test clean lab browser-deps
 
 setup: $(STAMP)
 
@@ -25,8 +26,19 @@ demo: $(STAMP)
 	$(BIN)/workbench run --all examples/clients --out $(OUT)
 	@echo "Reports for every example client: $(abspath $(OUT))/index.html"
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium with playwright (a browser download is impossible here).
+CHROMIUM ?= /usr/bin/chromium
+
+browser-deps:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

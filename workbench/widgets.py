@@ -95,7 +95,8 @@ class WorkshopPanel:
         for name, w in (("radar", self.radar), ("gaps", self.gaps_table), ("gantt", self.gantt),
                         ("trajectory", self.trajectory)):
             w.add_class(f"wb-view-{name}")
-        self.who = W.Text(value=who, description="Decided by", placeholder="name of who decides")
+        self.who = W.Text(value=who, description="Decided by", placeholder="name of who decides",
+                          style={"description_width": "90px"})
         self.note = W.Text(description="Note", placeholder="e.g. leadership workshop of 23 Nov")
         self.save_button = W.Button(description="Save decisions", button_style="primary", icon="save")
         self.undo_button = W.Button(description="Undo", icon="undo")
