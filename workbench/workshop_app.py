@@ -54,7 +54,7 @@ def free_port() -> int:
 def voila_command(notebook: Path, port: int, open_browser: bool) -> list[str]:
     return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
             "--strip_sources=True", "--theme=light", *([] if open_browser else ["--no-browser"]),
-            "--Voila.tornado_settings={{'page_title': 'Maturity Workbench workshop'}}"]
+            "--Voila.tornado_settings={'page_title': 'Maturity Workbench workshop'}"]
 
 
 def serve(folder: Path, port: int = 0, open_browser: bool = True) -> int:
