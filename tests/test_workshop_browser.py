@@ -99,3 +99,58 @@ def test_move_a_target_see_the_roadmap_change_and_save_it(workshop_app, browser)
     log = folder.joinpath("decisions.csv").read_text()
     assert "Maya Lindgren,target service-recovery" in log
     assert (ARTIFACTS / "workshop-after-save.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A real JupyterLab server on a copy of the notebooks and examples (they keep their relative layout)."""
+    root = tmp_path / "lab"
+    (root / "examples").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(ROOT / "examples" / "clients", root / "examples" / "clients")
+    port, token = free_port(), "workbench-test"
+    proc = subprocess.Popen([str(Path(EXE).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
+                             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+                             "--ServerApp.ip=127.0.0.1", "--LabApp.news_url=None",
+                             f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api?token={token}", proc)
+        yield f"http://127.0.0.1:{port}", token, root
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+
+
+@pytest.mark.parametrize("notebook", ["01_envision_the_end", "02_current_state_assessment", "03_gap_analysis_roadmap"])
+def test_every_notebook_runs_in_jupyterlab_without_an_error(lab, browser, notebook):
+    base, token, root = lab
+    import nbformat
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{base}/lab/tree/notebooks/{notebook}.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.locator(".jp-Notebook").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()  # Run > Run All Cells, as a person would
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    path = root / "notebooks" / f"{notebook}.ipynb"
+    deadline = time.time() + 180
+    while True:  # save until the file shows every code cell run (what a consultant sees, as JupyterLab saved it)
+        time.sleep(2)
+        page.keyboard.press("Control+s")
+        time.sleep(0.5)
+        cells = [c for c in nbformat.read(path, 4).cells if c.cell_type == "code"]
+        if all(c.get("execution_count") for c in cells):
+            break
+        assert time.time() < deadline, [c.get("execution_count") for c in cells]
+    outputs = [o for c in cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"], outputs
+    assert any("image/svg+xml" in o.get("data", {}) for o in outputs)  # the charts are there
+    if notebook != "02_current_state_assessment":  # and the live panel, as a widget
+        assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{notebook}.png"))
