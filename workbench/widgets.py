@@ -32,8 +32,9 @@ GAP_COLUMNS = {"rank": "Rank", "name": "Dimension", "current": "Today", "target"
                "priority": "Priority", "why": "Why it ranks here"}
 
 
-def _svg(fig) -> str:
-    return f'<div role="img" aria-label="{html.escape(fig.axes[0].get_title())}">{charts.svg_text(fig)}</div>'
+def _svg(fig, layouts: dict | None = None) -> str:
+    return (f'<div role="img" aria-label="{html.escape(fig.axes[0].get_title())}">'
+            f"{charts.svg_text(fig, layouts)}</div>")
 
 
 class WorkshopPanel:
@@ -46,6 +47,8 @@ class WorkshopPanel:
         self.model = self.ws.engagement.model
         self._syncing = False
         self.last_seconds = 0.0
+        self._drawn: dict[str, object] = {}  # view -> the inputs it was last drawn from
+        self._layouts: dict = {}  # chart layouts of this session (one client), reused while labels stay
         self._build(who)
         self.refresh()
 
@@ -109,6 +112,9 @@ class WorkshopPanel:
         self.overwrite_button.on_click(lambda _: self.save(overwrite=True))
         self.status = W.HTML()
         self.status.add_class("wb-status-line")
+        self.refreshes = 0
+        self.done = W.HTML(layout=W.Layout(display="none"))  # bumped last in a refresh: every view is current
+        self.done.add_class("wb-refresh-count")
 
         parts = [W.HTML(CSS)]
         if "targets" in self.sections:
@@ -123,7 +129,7 @@ class WorkshopPanel:
                       W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory]
         parts += [W.HBox([self.who, self.note]),
                   W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button]),
-                  self.status]
+                  self.status, self.done]
         self.widget = W.VBox(parts)
         self.widget.add_class("wb-panel")
 
@@ -150,17 +156,28 @@ class WorkshopPanel:
             self.descriptors[dim.id].value = (f"<b>{html.escape(self.model.level_named(level).name)}:</b> "
                                               f"{html.escape(dim.descriptors.get(level, ''))}")
         if "targets" in self.sections:
-            self.radar.value = _svg(charts.radar(list(dims["name"]), list(dims["current"]), list(dims["target"]),
-                                                 self.model.levels))
+            self._view("radar", (tuple(dims["current"]), tuple(dims["target"])), lambda: _svg(charts.radar(
+                list(dims["name"]), list(dims["current"]), list(dims["target"]), self.model.levels), self._layouts))
         if "roadmap" in self.sections:
             self.gaps_table.value = views.table_html(p.gaps.head(8), GAP_COLUMNS,
                                                      formats={"gap": "{:+.2f}", "priority": "{:.3f}"})
-            self.gantt.value = _svg(charts.gantt(p.roadmap.plan, p.roadmap.waves))
-            self.trajectory.value = _svg(charts.trajectory_chart(p.roadmap.trajectory, self.model.levels))
-        self.last_seconds = time.perf_counter() - t
+            plan, waves, traj = p.roadmap.plan, p.roadmap.waves, p.roadmap.trajectory
+            self._view("gantt", (plan.to_json(), waves.to_json()),
+                       lambda: _svg(charts.gantt(plan, waves), self._layouts))
+            self._view("trajectory", traj.to_json(),
+                       lambda: _svg(charts.trajectory_chart(traj, self.model.levels), self._layouts))
         changes = self.ws.changes()
         self._status(f"{len(changes)} unsaved change{'s' * (len(changes) != 1)}" if changes
                      else "Everything shown is saved in client.yaml.")
+        self.refreshes += 1
+        self.done.value = str(self.refreshes)
+        self.last_seconds = time.perf_counter() - t
+
+    def _view(self, name: str, inputs, draw) -> None:
+        """Redraw a chart only when what it shows has changed."""
+        if self._drawn.get(name) != inputs:
+            getattr(self, name).value = draw()
+            self._drawn[name] = inputs
 
     def _status(self, text: str, warn: bool = False) -> None:
         self.status.value = f'<span class="{"wb-warn" if warn else "wb-status"}">{html.escape(text)}</span>'
