@@ -85,19 +85,13 @@ def safe_id(client_id: str, source: str) -> str:
     return client_id
 
 
-def _hash_files(h, paths: list[Path], base: Path) -> None:
-    for p in sorted(paths):
-        h.update(str(p.relative_to(base) if p.is_relative_to(base) else p.name).encode())
-        h.update(p.read_bytes())
-
-
 def code_hash() -> str:
     """Everything of ours that shapes a report: the packages, notebooks and templates."""
-    h = hashlib.sha256()
+    from workbench.engagement import hash_files
+
     files = [p for pkg in ("assessment", "roadmaps", "workbench") for p in (ROOT / pkg).rglob("*")
              if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css")]
-    _hash_files(h, files + [NOTEBOOK_DIR / n for n in NOTEBOOKS], ROOT)
-    return h.hexdigest()
+    return hash_files(sorted(files) + [NOTEBOOK_DIR / n for n in NOTEBOOKS], ROOT)
 
 
 def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) -> Job:
@@ -190,6 +184,11 @@ def staging_for(out: Path, job: Job) -> Path:
     return out / ".staging" / f"{job.client_id}-{uuid.uuid4().hex[:8]}"
 
 
+def cache_for(staging: Path) -> Path:
+    """Where a client's analysis is kept for its notebooks during the run (removed after, never published)."""
+    return staging.with_name(staging.name + ".cache")
+
+
 def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Executor, params: dict, timeout: int,
                events=None, report_date: dt.date | None = None, staging: Path | None = None) -> ClientResult:
     from workbench.planning import plan_engagement
@@ -218,14 +217,13 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
         return value
 
     error: dict = {}
-    cache = staging.with_name(staging.name + ".cache")  # this client's analysis, shared by its notebooks
+    cache = cache_for(staging)  # this client's analysis, shared by its notebooks
     os.environ[CACHE_ENV] = str(cache)
     try:
         safe_id(job.client_id, str(job.folder / "client.yaml"))
         p = timed("validate", lambda: plan_engagement(job.folder))
         nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
         with _StderrTo(staging / "kernel.log"):
-            executor.start_client(staging, staging / "kernel.log")
             try:
                 for nb in NOTEBOOKS:
                     timed(nb.split(".")[0], lambda nb=nb: executor.execute(NOTEBOOK_DIR / nb, staging / nb,
@@ -376,8 +374,7 @@ def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, tim
     os.environ["WORKBENCH_BATCH"] = "1"  # kernels inherit it: notebooks leave out the live workshop panels
     executor = get_executor(engine)
     try:
-        if hasattr(executor, "start"):
-            executor.start()
+        executor.start()
         from workbench import reports
 
         importlib.import_module("papermill")  # imported once here, not in the first client's time
@@ -419,7 +416,6 @@ class WorkerPool:
         self.args = (engine, out, formats, params, timeout)
         self.engine, self.out, self.formats, self.params = engine, out, formats, params
         self.workers = [self._start() for _ in range(n)]
-        self.replaced = 0
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
@@ -480,7 +476,6 @@ class WorkerPool:
                     done(self._died(w))
                     w.conn.close()
                     self.workers[i] = self._start()
-                    self.replaced += 1
 
     def _died(self, w: _Worker) -> ClientResult:
         """The worker running `w.job` died: record the client as failed, keep what it had produced."""
@@ -491,7 +486,7 @@ class WorkerPool:
                    "outside; the other clients went on in a new worker")
         result = ClientResult(job.client_id, job.name, str(job.folder), "failed", failed_step="worker",
                               error=message, seconds=round(time.perf_counter() - w.started, 3))
-        shutil.rmtree(w.staging.with_name(w.staging.name + ".cache"), ignore_errors=True)
+        shutil.rmtree(cache_for(w.staging), ignore_errors=True)
         w.staging.mkdir(parents=True, exist_ok=True)
         result.files = sorted(p.name for p in w.staging.iterdir()) + ["run.json"]
         finish(job, self.out, w.staging, result, self.engine, self.formats, self.params,

@@ -45,15 +45,15 @@ PAD = 0.08  # inches of white around a chart's outermost text
 COLORBAR_WIDTH = 0.16  # inches
 
 
-def _fit(fig: Figure, renderer=None, passes: int = 2) -> None:
+def _fit(fig: Figure, renderer, passes: int = 2) -> None:
     """Place the axes so that every label, title and legend fits inside the figure with a small margin.
 
     Measure the text around the axes, move the axes' edges by what sticks out (or by the room left), and
-    measure again: two or three passes, each reusing the text measurements of the renderer that will draw
+    measure again (two passes), each pass reusing the text measurements of the renderer that will draw
     the chart. matplotlib's constrained layout does the same with several more passes and its own renderer,
     a third of a chart's cost. Handles what our charts have: one main axes, optionally a colorbar."""
     W, H = fig.get_size_inches()
-    r = renderer or fig.canvas.get_renderer()
+    r = renderer
     px = fig.dpi
     main, *bars = fig.axes
     bar_space = []
@@ -116,14 +116,6 @@ def svg_text(fig: Figure, layouts: dict | None = None) -> str:
     renderer.finalize()
     text = buf.getvalue()
     return text[text.index("<svg"):].replace(*_SVG_FONT)
-
-
-def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
-    """The figure as PNG bytes; no timestamp or other varying metadata, so same data gives same bytes."""
-    _fit(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
 
 
 def warm_up() -> None:

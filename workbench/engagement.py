@@ -182,13 +182,18 @@ def input_files(folder: Path) -> list[Path]:
                   and not any(x.startswith((".", "~$")) for x in p.relative_to(folder).parts))
 
 
-def fingerprint(folder: Path, extra: list[Path] = ()) -> str:
-    """A hash of the names and bytes of an engagement's input files (plus `extra` files kept elsewhere)."""
+def hash_files(paths: list[Path], base: Path) -> str:
+    """A hash of the names (relative to `base`, else the bare name) and bytes of `paths`, in order."""
     h = hashlib.sha256()
-    for p in list(input_files(folder)) + list(extra):
-        h.update(str(p.relative_to(folder) if p.is_relative_to(folder) else p.name).encode() + b"\0")
+    for p in paths:
+        h.update(str(p.relative_to(base) if p.is_relative_to(base) else p.name).encode() + b"\0")
         h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
+
+
+def fingerprint(folder: Path, extra: list[Path] = ()) -> str:
+    """A hash of the names and bytes of an engagement's input files (plus `extra` files kept elsewhere)."""
+    return hash_files(input_files(folder) + list(extra), Path(folder))
 
 
 CACHE_ENV = "WORKBENCH_CACHE"
@@ -231,8 +236,8 @@ def cached(kind: str, folder: Path, compute):
     return result
 
 
-def _assess(folder: Path, engagement: Engagement | None = None) -> tuple[Engagement, Assessment]:
-    engagement = engagement or load_engagement(folder)
+def _assess(folder: Path) -> tuple[Engagement, Assessment]:
+    engagement = load_engagement(folder)
     ingested = read_engagement_responses(engagement)
     if ingested.problems:
         raise InputError(ingested.problems, f"the responses of {folder}")

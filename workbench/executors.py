@@ -28,11 +28,11 @@ class Executor(ABC):
         """Run `notebook` with `parameters` into `output` (kept even on failure), the kernel's own messages
         to `log`; raise NotebookFailed."""
 
-    def start_client(self, cwd: Path, log: Path | None) -> None:
-        """A client's notebooks are about to run (in `cwd`); engines that share work between them start it."""
+    def start(self) -> None:
+        """Prepare what the engine keeps between clients, before the first one (nothing, for most)."""
 
     def finish_client(self) -> None:
-        """The client is done (or failed): release what `start_client` took."""
+        """A client's notebooks are done (or one failed): release what the engine held for that client."""
 
     def close(self) -> None:
         """Release what the engine keeps between clients (nothing, for most)."""
@@ -75,9 +75,6 @@ class FastExecutor(PapermillExecutor):
 
     name = "fast"
     kernel = None
-
-    def start_client(self, cwd: Path, log: Path | None) -> None:
-        self.cwd, self.log = cwd, log or Path(os.devnull)
 
     def execute(self, notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int,
                 log: Path | None = None) -> None:

@@ -169,14 +169,12 @@ class ForkServer:
     def __init__(self):
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent)]
                                                          + [p for p in [os.environ.get("PYTHONPATH")] if p]))
-        t = time.perf_counter()
         self.proc = subprocess.Popen([sys.executable, "-m", "workbench.forkserver"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                      cwd=Path(__file__).resolve().parent.parent)
         ready = self.proc.stdout.readline()
         if not ready.startswith(b'{"ready"'):
             raise RuntimeError(f"the kernel fork server did not start (exit code {self.proc.poll()})")
-        self.startup_seconds = time.perf_counter() - t
 
     @classmethod
     def get(cls) -> "ForkServer":
@@ -252,8 +250,6 @@ class ForkedProcess:
 class ForkProvisioner(LocalProvisioner):
     """LocalProvisioner that gets its kernel process from the fork server instead of Popen."""
 
-    log_path: str = os.devnull
-
     async def launch_kernel(self, cmd: list[str], **kwargs) -> dict:
         km = self.parent
         env = kwargs.get("env") or dict(os.environ)
@@ -261,7 +257,7 @@ class ForkProvisioner(LocalProvisioner):
         # A pipe round trip of a millisecond or two: done on this (the worker's main) thread, since the server
         # it may restart dies with the thread that started it.
         argv = cmd[cmd.index("-f"):] if "-f" in cmd else ["-f", km.connection_file]  # the kernel's own options
-        pid = ForkServer.get().fork(argv, cwd, env, os.path.abspath(ForkKernelManager.log_path))
+        pid = ForkServer.get().fork(argv, cwd, env, os.path.abspath(km.log_path))
         self.process = ForkedProcess(pid)
         self.pid = self.pgid = pid
         self.cwd = cwd
@@ -321,7 +317,7 @@ class ReadyKernelClient(AsyncKernelClient):
 class ForkKernelManager(AsyncKernelManager):
     """The kernel manager papermill is given for the fast engine: its kernels come from the fork server."""
 
-    log_path: str = os.devnull  # set by the executor per client: the kernels' stderr goes to kernel.log
+    log_path: str = os.devnull  # set per client (ClientKernel): the kernel's stderr goes to its kernel.log
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,8 +369,8 @@ class ClientKernel:
         from jupyter_core.utils import run_sync
 
         self.run_sync = run_sync
-        ForkKernelManager.log_path = str(log)
         self.km = ForkKernelManager(kernel_name="python3")
+        self.km.log_path = str(log)
         run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=extra_arguments)
         self.used = False
 
