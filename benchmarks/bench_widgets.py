@@ -5,7 +5,9 @@
 1. Recomputation after a slider change: `Workshop.decide` (gaps, roadmap, scorecard for the new target),
    beside the naive path of re-reading and re-scoring the engagement for every change (what re-running the
    notebook does). Prints median and p95 in ms (target: p95 under 50 ms).
-2. Redrawn charts visible in a real browser: the workshop app (Voila) in Debian's chromium via playwright;
+2. Drawing the three charts for one change: the panel's live SVG (workbench/live_charts.py) beside the
+   report's matplotlib charts rendered to SVG (what the panel drew before), with the bytes sent to the page.
+3. Redrawn charts visible in a real browser: the workshop app (Voila) in Debian's chromium via playwright;
    each move presses an arrow key on a target slider (between two levels) and waits until the panel has
    redrawn every view that changed (radar, ranked gaps, Gantt chart, trajectory) and the browser shows it. Prints median and p95 in ms (target: p95 under 250 ms).
 """
@@ -55,6 +57,28 @@ def recompute(folder: Path, moves: int) -> tuple[list[float], list[float]]:
         plan_engagement(folder)  # read, validate and score the responses again, then plan
         naive.append(time.perf_counter() - t)
     return ours, naive
+
+
+def drawing(folder: Path, moves: int) -> tuple[list[float], list[float], int, int]:
+    from workbench import charts, live_charts
+    from workbench.workshop import Workshop
+
+    ws = Workshop(folder)
+    levels = ws.engagement.model.levels
+    live, mpl, live_bytes, mpl_bytes = [], [], 0, 0
+    for i in range(moves):
+        p = ws.decide(targets={"service-recovery": 3 + i % 2})
+        d, r = p.dimensions, p.roadmap
+        args = (list(d["name"]), list(d["current"]), list(d["target"]), levels)
+        t = time.perf_counter()
+        out = [live_charts.radar(*args), live_charts.gantt(r.plan, r.waves), live_charts.trajectory(r.trajectory, levels)]
+        live.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ref = [charts.svg_text(charts.radar(*args)), charts.svg_text(charts.gantt(r.plan, r.waves)),
+               charts.svg_text(charts.trajectory_chart(r.trajectory, levels))]
+        mpl.append(time.perf_counter() - t)
+        live_bytes, mpl_bytes = sum(map(len, out)), sum(map(len, ref))
+    return live, mpl, live_bytes, mpl_bytes
 
 
 def browser(folder: Path, moves: int) -> list[float]:
@@ -113,12 +137,16 @@ def main() -> None:
         folder = Path(tmp) / source.name
         shutil.copytree(source, folder)
         ours, naive = recompute(folder, args.moves)
+        live, mpl, live_bytes, mpl_bytes = drawing(folder, args.moves)
         shown = browser(folder, args.moves)
     ms = lambda xs: f"median {1000 * statistics.median(xs):6.1f} ms, p95 {1000 * p95(xs):6.1f} ms"  # noqa: E731
     print(f"largest example client: {source.name}")
     print(f"  recompute after a slider change ({len(ours)} moves):      {ms(ours)}   (target p95 < 50 ms)")
     print(f"  naive: re-read and re-score for every change ({len(naive)}): {ms(naive)}")
     print(f"  ratio naive/ours (median): {statistics.median(naive) / statistics.median(ours):.0f}x")
+    print(f"  drawing radar, Gantt and trajectory, live SVG ({len(live)}):   {ms(live)}, {live_bytes / 1000:.0f} kB")
+    print(f"  the same with matplotlib, as in the reports ({len(mpl)}): {ms(mpl)}, {mpl_bytes / 1000:.0f} kB")
+    print(f"  ratio matplotlib/live (median): {statistics.median(mpl) / statistics.median(live):.0f}x")
     print(f"  key press to all four views redrawn in chromium ({len(shown)}): {ms(shown)}   (target p95 < 250 ms)")
 
 

@@ -69,3 +69,39 @@ def test_reset_to_saved_rereads_the_file(example_copy):
     ws.decide(capacity=5.0, targets={"collaboration": 1})
     ws.reset()
     assert ws.current == ws.saved and not ws.history
+
+
+def _svg_texts(svg: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)  # well-formed: every label escaped
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_the_panel_views_follow_every_decision(example_copy):
+    from workbench.widgets import WorkshopPanel
+
+    panel = WorkshopPanel(example_copy(NORTHBANK))
+    plan = panel.ws.planning().roadmap.plan
+    gantt = panel.gantt.value
+    assert gantt.count("<rect") - gantt.count('fill="#F2F2F2"') - 2 == len(plan)  # one bar each, 2 legend keys
+    import textwrap
+
+    assert [textwrap.shorten(t, 48, placeholder="...") for t in plan["title"]] == \
+        [t for t in _svg_texts(gantt) if t in {textwrap.shorten(x, 48, placeholder="...") for x in plan["title"]}]
+    names = list(panel.ws.planning().dimensions["name"])
+    radar_text = " ".join(_svg_texts(panel.radar.value))
+    assert all(word in radar_text for name in names for word in name.split())
+
+    slider = panel.target_sliders["service-recovery"]
+    before = {v: getattr(panel, v).value for v in ("radar", "gantt", "trajectory")}
+    traj = panel.trajectory.value
+    slider.value = 5  # as the browser does when the slider moves
+    assert panel.ws.current.target_map["service-recovery"] == 5
+    assert panel.radar.value != before["radar"] and panel.trajectory.value != traj
+    row = _svg_texts(panel.trajectory.value)
+    i = row.index("Service recovery")
+    assert row[i + len(panel.ws.planning().roadmap.waves) + 2] == "5"  # the row ends with the new target
+    assert panel.descriptors["service-recovery"].value.startswith(f"<b>{panel.model.level_named(5).name}:</b>")
+    panel.undo()
+    assert {v: getattr(panel, v).value for v in ("radar", "gantt", "trajectory")} == before

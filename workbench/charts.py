@@ -78,23 +78,11 @@ def _fit(fig: Figure, renderer, passes: int = 2) -> None:
         x += lp + COLORBAR_WIDTH + rp + PAD
 
 
-def _layout_key(fig: Figure) -> tuple:
-    """What decides where the axes go: the figure size and every text and limit around the axes."""
-    key: list = [tuple(fig.get_size_inches())]
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        key += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), ax.get_xlim(), ax.get_ylim(),
-                tuple(t.get_text() for t in ax.get_xticklabels()), tuple(t.get_text() for t in ax.get_yticklabels()),
-                tuple(t.get_text() for t in legend.get_texts()) if legend else ()]
-    return tuple(key)
-
-
-def svg_text(fig: Figure, layouts: dict | None = None) -> str:
+def svg_text(fig: Figure) -> str:
     """The figure as an inline SVG element (no XML prolog, no date), the same text for the same data.
 
     What `savefig(format="svg")` does, less its extra draw with output disabled; the renderer that measures
-    the text for the layout then draws it, so every label is measured once. With `layouts` (a dict kept by
-    a live panel for one client), a chart whose texts and limits were laid out before reuses that layout."""
+    the text for the layout then draws it, so every label is measured once."""
     from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import RendererSVG
 
@@ -104,14 +92,7 @@ def svg_text(fig: Figure, layouts: dict | None = None) -> str:
     renderer = MixedModeRenderer(fig, width, height, dpi,
                                  RendererSVG(width * 72, height * 72, buf, image_dpi=dpi,
                                              metadata={"Date": None, "Creator": None}))
-    key = _layout_key(fig) if layouts is not None else None
-    if key is not None and key in layouts:  # the same chart with new data: the same layout
-        for ax, pos in zip(fig.axes, layouts[key]):
-            ax.set_position(pos)
-    else:
-        _fit(fig, renderer)
-        if key is not None:
-            layouts[key] = [ax.get_position() for ax in fig.axes]
+    _fit(fig, renderer)
     fig.draw(renderer)
     renderer.finalize()
     text = buf.getvalue()

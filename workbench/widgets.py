@@ -15,7 +15,7 @@ import ipywidgets as W
 
 from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
-from workbench import charts, views
+from workbench import live_charts, views
 from workbench.workshop import SavedElsewhere, Workshop
 
 CSS = """<style>
@@ -32,11 +32,6 @@ GAP_COLUMNS = {"rank": "Rank", "name": "Dimension", "current": "Today", "target"
                "priority": "Priority", "why": "Why it ranks here"}
 
 
-def _svg(fig, layouts: dict | None = None) -> str:
-    return (f'<div role="img" aria-label="{html.escape(fig.axes[0].get_title())}">'
-            f"{charts.svg_text(fig, layouts)}</div>")
-
-
 class WorkshopPanel:
     """Controls, views and the save/undo/reset bar for one engagement. `sections` picks what to show:
     'targets', 'scorecard', 'roadmap'."""
@@ -48,7 +43,6 @@ class WorkshopPanel:
         self._syncing = False
         self.last_seconds = 0.0
         self._drawn: dict[str, object] = {}  # view -> the inputs it was last drawn from
-        self._layouts: dict = {}  # chart layouts of this session (one client), reused while labels stay
         self._build(who)
         self.refresh()
 
@@ -156,16 +150,14 @@ class WorkshopPanel:
             self.descriptors[dim.id].value = (f"<b>{html.escape(self.model.level_named(level).name)}:</b> "
                                               f"{html.escape(dim.descriptors.get(level, ''))}")
         if "targets" in self.sections:
-            self._view("radar", (tuple(dims["current"]), tuple(dims["target"])), lambda: _svg(charts.radar(
-                list(dims["name"]), list(dims["current"]), list(dims["target"]), self.model.levels), self._layouts))
+            self._view("radar", (tuple(dims["current"]), tuple(dims["target"])), lambda: live_charts.radar(
+                list(dims["name"]), list(dims["current"]), list(dims["target"]), self.model.levels))
         if "roadmap" in self.sections:
             self.gaps_table.value = views.table_html(p.gaps.head(8), GAP_COLUMNS,
                                                      formats={"gap": "{:+.2f}", "priority": "{:.3f}"})
             plan, waves, traj = p.roadmap.plan, p.roadmap.waves, p.roadmap.trajectory
-            self._view("gantt", (plan.to_json(), waves.to_json()),
-                       lambda: _svg(charts.gantt(plan, waves), self._layouts))
-            self._view("trajectory", traj.to_json(),
-                       lambda: _svg(charts.trajectory_chart(traj, self.model.levels), self._layouts))
+            self._view("gantt", (plan.to_json(), waves.to_json()), lambda: live_charts.gantt(plan, waves))
+            self._view("trajectory", traj.to_json(), lambda: live_charts.trajectory(traj, self.model.levels))
         changes = self.ws.changes()
         self._status(f"{len(changes)} unsaved change{'s' * (len(changes) != 1)}" if changes
                      else "Everything shown is saved in client.yaml.")
