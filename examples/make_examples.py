@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def fresh(folder: Path, name: str, sector: str, consultant: str, start: dt.date,
         shutil.rmtree(folder)
     init_client(folder, name, "service-management", sector, consultant, today=start)
     text = (folder / CLIENT_FILE).read_text(encoding="utf-8")
-    (folder / CLIENT_FILE).write_text(text.replace('scope: ""', f"scope: {extra!r}".replace("'", '"'), 1),
+    (folder / CLIENT_FILE).write_text(text.replace('scope: ""', f"scope: {json.dumps(extra, ensure_ascii=False)}", 1),
                                       encoding="utf-8")
 
 
@@ -193,6 +194,47 @@ def brightloop(model) -> None:
     (folder / "responses" / "survey-export-2026-09.csv").write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
 
 
+def harbourside(model) -> None:
+    """A client assessed twice, a year apart (two round folders), with KPI measurements every quarter."""
+    folder = HERE / "harbourside-council-contact-centre"
+    fresh(folder, "Harbourside Council Contact Centre", "Public sector", "Tomás Ferreira", dt.date(2025, 9, 1),
+          "The council's contact centre: phone, web chat and the walk-in customer service point")
+    rng = np.random.default_rng(20250901)
+    dims = [d.id for d in model.dimensions]
+    before = dict(zip(dims, [2.2, 2.0, 2.4, 2.1, 1.8, 1.9, 2.3, 2.0, 1.9, 2.2, 2.1, 2.0]))
+    # a year on: the foundations the roadmap started with moved; people and recovery did not
+    moved = {"strategy-vision": 0.9, "leadership-culture": 0.7, "service-levels": 1.0, "delivery-enablers": 0.8,
+             "service-delivery": 0.5, "performance-measurement": 0.6}
+    after = {d: before[d] + moved.get(d, 0.0) for d in dims}
+    imp = dict(zip(dims, [3.4, 3.6, 4.4, 3.9, 4.2, 4.1, 4.5, 3.8, 3.5, 3.6, 3.9, 3.4]))
+    role_text = {"leadership": "Director", "management": "Manager", "front_line": "Agent"}
+    for name, truth, n in (("2025-Q4", before, (3, 4, 12)), ("2026-Q3", after, (3, 5, 13))):
+        roles = ["leadership"] * n[0] + ["management"] * n[1] + ["front_line"] * n[2]
+        names = people(rng, len(roles))
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["respondent", "role", "question_id", "answer", "importance"])
+        for person, role, answers in zip(names, roles, simulate(model, truth, roles, rng)):
+            importance = importance_for(imp, model, rng)
+            for q in model.question_table["question"]:
+                v = answers[q]
+                w.writerow([person, role_text[role], q, {"na": "N/A", "dk": "Don't know"}.get(v, v), importance[q]])
+        (folder / "responses" / name).mkdir(parents=True)
+        (folder / "responses" / name / "survey-export.csv").write_text(buf.getvalue(), encoding="utf-8")
+    kpis = [("answered-in-target", 61, 80), ("first-contact-resolution", 55, 70), ("csat", 68, 80),
+            ("avoidable-contact", 38, 25), ("complaints-upheld", 32, 20), ("staff-absence", 7.5, 4.5)]
+    progress = {"answered-in-target": 0.9, "first-contact-resolution": 0.55, "csat": 0.45, "avoidable-contact": 0.2,
+                "complaints-upheld": 0.05, "staff-absence": -0.1}
+    lines = ["kpi,date,value,note"]
+    for quarter, day in enumerate([dt.date(2025, 12, 31), dt.date(2026, 3, 31), dt.date(2026, 6, 30),
+                                   dt.date(2026, 9, 30)]):
+        for kpi, baseline, target in kpis:
+            share = progress[kpi] * quarter / 3 + rng.normal(0, 0.03)
+            lines.append(f"{kpi},{day},{baseline + share * (target - baseline):.1f},")
+    lines[-1] = lines[-1] + "sickness up after the office move"
+    (folder / "kpis.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 VISIONS = {
     "northbank-it-service-desk": dict(
         vision=dict(
@@ -286,6 +328,35 @@ VISIONS = {
                      due=dt.date(2027, 12, 31), owner="Head of Support", source="Pulse survey",
                      dimensions=["people-development"])]),
         roadmap=dict(capacity=20, waves=4)),
+    "harbourside-council-contact-centre": dict(
+        vision=dict(
+            statement="Residents get their question answered or their problem solved the first time they ask.",
+            purpose="Free the council's money and people for the residents who need help the most.",
+            success_story="Two years from now most residents use the web for simple requests by choice, phone "
+                          "queues are short, and councillors stop hearing about lost complaints.",
+            targets={"service-levels": {"level": 4, "rationale": "The council's promise to residents is public"},
+                     "service-recovery": 3},
+            objectives=["Answer four in five contacts within the published time", "Halve avoidable contact"],
+            scorecard=[
+                dict(id="answered-in-target", name="Contacts answered within the published time", unit="%",
+                     baseline=61, target=80, due=dt.date(2026, 12, 31), owner="Contact centre manager",
+                     source="Telephony and chat platform", dimensions=["service-levels"]),
+                dict(id="first-contact-resolution", name="First contact resolution", unit="%", baseline=55,
+                     target=70, due=dt.date(2027, 6, 30), owner="Team leaders", source="CRM",
+                     dimensions=["service-delivery"]),
+                dict(id="csat", name="Resident satisfaction", unit="%", baseline=68, target=80,
+                     due=dt.date(2027, 6, 30), owner="Head of Customer Services", source="Post-contact survey",
+                     dimensions=["customer-insight"]),
+                dict(id="avoidable-contact", name="Avoidable contact", unit="%", baseline=38, target=25,
+                     due=dt.date(2027, 3, 31), owner="Digital services lead", source="Contact sampling",
+                     dimensions=["continuous-improvement"]),
+                dict(id="complaints-upheld", name="Complaints upheld", unit="%", baseline=32, target=20,
+                     due=dt.date(2026, 12, 31), owner="Complaints officer", source="Complaints system",
+                     dimensions=["service-recovery"]),
+                dict(id="staff-absence", name="Staff absence", unit="days per FTE per quarter", baseline=7.5,
+                     target=4.5, due=dt.date(2027, 3, 31), owner="HR business partner", source="HR system",
+                     dimensions=["people-development"])]),
+        roadmap=dict(capacity=30, waves=6, start=dt.date(2026, 1, 5))),
 }
 
 
@@ -311,6 +382,7 @@ def main() -> None:
     northbank(model)
     st_aldhelms(model)
     brightloop(model)
+    harbourside(model)
     for folder in sorted(HERE.iterdir()):
         envision(folder)
         load_engagement(folder)  # what we ship must load

@@ -28,10 +28,13 @@ def test_every_example_gets_notebooks_reports_and_a_workbook(batch):
             assert not [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         run_info = json.loads((folder / "run.json").read_text())
         assert run_info["status"] == "ok" and run_info["inputs_hash"] and run_info["packages"]["papermill"]
+        rounds = len(plan_engagement(EXAMPLES / name).engagement.rounds)
+        review = ["04_progress_review"] if rounds > 1 else []  # only a client assessed more than once
         assert [s["step"] for s in run_info["steps"]] == ["validate", "01_envision_the_end",
                                                            "02_current_state_assessment", "03_gap_analysis_roadmap",
-                                                           "report"]
-    assert "3 of 3 clients succeeded" in r.stdout
+                                                           *review, "report"]
+        assert (folder / "04_progress_review.ipynb").exists() == bool(review)
+    assert f"{len(NAMES)} of {len(NAMES)} clients succeeded" in r.stdout
 
 
 def test_the_report_reads_like_a_report_not_code(batch):
@@ -50,6 +53,11 @@ def test_the_report_reads_like_a_report_not_code(batch):
         assert html.count('src="data:image/svg+xml;base64,') >= 9  # charts embedded, as vector graphics
         assert 'alt="Chart: The roadmap, wave by wave"' in html  # and described for screen readers
         assert "Appendix: how this report was computed" in html and p.engagement.model.version in html
+        # every link is closed: an unclosed <a> would turn the rest of the report into one long link
+        assert html.count("<a ") == html.count("</a>") and not re.search(r"<a [^>]*/>", html)
+        if len(p.engagement.rounds) > 1:
+            assert "Part 4. Progress against the roadmap" in html
+            assert f"Re-assessed in round {p.engagement.rounds[-1].name}" in html
         pdf = pypdf.PdfReader(out / cid / "report.pdf")
         assert len(pdf.pages) >= 8
         assert p.engagement.config.name.split()[0] in pdf.pages[0].extract_text()

@@ -12,9 +12,10 @@ from conftest import EXAMPLES
 NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "client.yaml").exists())
 
 
-def test_three_example_engagements_cover_the_three_input_shapes():
-    assert len(NAMES) == 3
-    files = {n: sorted(p.suffix for p in (EXAMPLES / n / "responses").iterdir()) for n in NAMES}
+def test_the_example_engagements_cover_the_input_shapes_and_rounds():
+    assert len(NAMES) == 4
+    files = {n: sorted(p.suffix for p in (EXAMPLES / n / "responses").rglob("*") if p.is_file()) for n in NAMES}
+    assert files["harbourside-council-contact-centre"] == [".csv", ".csv"]  # two rounds, one folder each
     assert files["northbank-it-service-desk"].count(".xlsx") >= 8   # returned questionnaires
     assert files["st-aldhelms-facilities"] == [".xlsx"]              # Forms export
     assert files["brightloop-customer-support"] == [".csv"]          # long CSV
@@ -59,7 +60,7 @@ def test_csv_for_several_clients_in_one_go(workbench):
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert {row["client_id"] for row in rows} == {
         "northbank-it-service-desk", "st-aldhelms-hospital-facilities-services",
-        "brightloop-software-customer-support"}
+        "brightloop-software-customer-support", "harbourside-council-contact-centre"}
     assert all(row["model_id"] == "service-management" and row["model_version"] == "1.0.0" for row in rows)
     assert {row["tier"] for row in rows} == {"overall", "domain", "dimension"}
 

@@ -37,7 +37,8 @@ from workbench.executors import DEFAULT_ENGINE, Executor, NotebookFailed, get_ex
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = Path(os.environ.get("WORKBENCH_NOTEBOOKS", ROOT / "notebooks"))
 NOTEBOOKS = ["01_envision_the_end.ipynb", "02_current_state_assessment.ipynb", "03_gap_analysis_roadmap.ipynb"]
-STEPS = ["validate"] + [n.split(".")[0] for n in NOTEBOOKS] + ["report"]
+PROGRESS_NOTEBOOK = "04_progress_review.ipynb"  # run only for a client with more than one assessment round
+STEPS = ["validate"] + [n.split(".")[0] for n in NOTEBOOKS + [PROGRESS_NOTEBOOK]] + ["report"]
 FORMATS = ("html", "pdf", "xlsx")
 SAFE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PACKAGES = ["maturity-workbench", "pandas", "papermill", "nbconvert", "nbclient", "matplotlib", "weasyprint",
@@ -91,23 +92,19 @@ def code_hash() -> str:
 
     files = [p for pkg in ("assessment", "roadmaps", "workbench") for p in (ROOT / pkg).rglob("*")
              if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css")]
-    return hash_files(sorted(files) + [NOTEBOOK_DIR / n for n in NOTEBOOKS], ROOT)
+    return hash_files(sorted(files) + [NOTEBOOK_DIR / n for n in NOTEBOOKS + [PROGRESS_NOTEBOOK]], ROOT)
 
 
 def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) -> Job:
     """Identify a client and fingerprint its inputs; a client whose client.yaml is broken still gets a job
     (it fails alone, at its validate step)."""
-    from assessment.model import resolve_model_path
-    from workbench.engagement import fingerprint, load_engagement, slugify
+    from workbench.engagement import external_inputs, fingerprint, load_engagement, slugify
 
     h = hashlib.sha256(code.encode())
     h.update(json.dumps([sorted(formats), params], sort_keys=True, default=str).encode())
     try:
         eng = load_engagement(folder)
-        extra = [resolve_model_path(eng.config.model, base=folder)]  # a model or catalogue kept elsewhere
-        if eng.config.roadmap.catalogue:
-            extra.append(folder / eng.config.roadmap.catalogue)
-        h.update(fingerprint(folder, extra).encode())
+        h.update(fingerprint(folder, external_inputs(eng)).encode())  # models or catalogue kept elsewhere
         return Job(folder, eng.config.id, eng.config.name, h.hexdigest())
     except InputError:
         h.update(fingerprint(folder).encode())
@@ -117,7 +114,7 @@ def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) ->
 def check_parameters(params: dict) -> None:
     """Every notebook must accept every parameter the batch passes; InputError names notebook and parameter."""
     problems = []
-    for nb in NOTEBOOKS:
+    for nb in NOTEBOOKS + [PROGRESS_NOTEBOOK]:
         problems += parameter_problems(NOTEBOOK_DIR / nb, params)
     if problems:
         raise InputError(problems, "the notebook parameters")
@@ -192,6 +189,7 @@ def cache_for(staging: Path) -> Path:
 def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Executor, params: dict, timeout: int,
                events=None, report_date: dt.date | None = None, staging: Path | None = None) -> ClientResult:
     from workbench.planning import plan_engagement
+    from workbench.progress_review import review_engagement
     from workbench.reports import report_html, write_pdf
 
     started = time.perf_counter()
@@ -223,17 +221,22 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
         safe_id(job.client_id, str(job.folder / "client.yaml"))
         p = timed("validate", lambda: plan_engagement(job.folder))
         nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
+        notebooks = NOTEBOOKS + ([PROGRESS_NOTEBOOK] if len(p.engagement.rounds) > 1 else [])
         with _StderrTo(staging / "kernel.log"):
             try:
-                for nb in NOTEBOOKS:
+                for nb in notebooks:
                     timed(nb.split(".")[0], lambda nb=nb: executor.execute(NOTEBOOK_DIR / nb, staging / nb,
                                                                            nb_params, cwd=staging, timeout=timeout,
                                                                            log=staging / "kernel.log"))
             finally:
                 executor.finish_client()
+        if PROGRESS_NOTEBOOK not in notebooks:
+            step = PROGRESS_NOTEBOOK.split(".")[0]
+            emit("skipped")  # one assessment round: nothing to review yet
 
         def report() -> None:
-            html = report_html(p, [staging / nb for nb in NOTEBOOKS], report_date or dt.date.today())
+            review = review_engagement(job.folder) if PROGRESS_NOTEBOOK in notebooks else None
+            html = report_html(p, [staging / nb for nb in notebooks], report_date or dt.date.today(), review)
             (staging / "report.html").write_text(html, encoding="utf-8")
             if "pdf" in formats:
                 write_pdf(html, staging / "report.pdf")
@@ -569,10 +572,10 @@ class Progress:
 
     def event(self, client: str, step: str, state: str, seconds: float) -> None:
         if self.bar is not None:
-            if state in ("ok", "failed"):
+            if state in ("ok", "failed", "skipped"):
                 self.bar.update(1)
             self.bar.set_postfix_str(f"{client}: {step} {state}")
-        elif state != "start":
+        elif state not in ("start", "skipped"):
             print(f"{client}: {step} {state}" + (f" ({seconds:.1f} s)" if state == "ok" else ""), file=self.stream,
                   flush=True)
 

@@ -312,3 +312,48 @@ def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
     ax.spines[:].set_visible(False)
     ax.set_title("Projected maturity level after each wave")
     return fig
+
+
+def progress_chart(against_plan: pd.DataFrame, before: pd.Series, levels: list) -> Figure:
+    """Per dimension: where it stood at the first round, where it stands now, and the level the roadmap
+    planned for now. `against_plan` holds one round's rows; `before` the first round's means by name."""
+    d = against_plan.iloc[::-1]
+    fig = _figure(7.2, 0.4 * max(len(d), 1) + 1.5)
+    ax = fig.add_subplot()
+    y = np.arange(len(d))
+    first = before.reindex(d["name"]).to_numpy(dtype=float)
+    ax.hlines(y, first, d["mean"], color=GREY, linewidth=1.5)
+    ax.scatter(first, y, facecolor="white", edgecolor=BLUE, linewidth=1.5, zorder=3, label="first round")
+    behind = (d["status"] == "behind").to_numpy()
+    ax.scatter(d["mean"][~behind], y[~behind], color=BLUE, zorder=3, label="now")
+    ax.scatter(d["mean"][behind], y[behind], color=VERMILION, zorder=3, label="now, behind the plan")
+    ax.scatter(d["planned"], y, marker="|", s=220, linewidths=2.5, color=ORANGE, zorder=4, label="planned for now")
+    ax.set_yticks(y, d["name"])
+    _level_axis(ax, levels)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
+    ax.set_title("Where each dimension stands against the roadmap", pad=26)
+    return fig
+
+
+def kpi_chart(kpis: pd.DataFrame) -> Figure:
+    """Share of the way from baseline to target each KPI has covered, against the share of time gone by."""
+    k = kpis.iloc[::-1]
+    fig = _figure(7.2, 0.42 * max(len(k), 1) + 1.5)
+    ax = fig.add_subplot()
+    y = np.arange(len(k))
+    progress = k["progress"].astype(float).clip(-0.25, 1.25).fillna(0).to_numpy()
+    colours = [GREEN if s == "target met" else VERMILION if s in ("behind", "overdue") else BLUE for s in k["status"]]
+    ax.barh(y, progress, color=colours, height=0.55)
+    expected = k["expected"].astype(float).to_numpy()
+    ax.scatter(expected, y, marker="|", s=260, linewidths=2.5, color="black", zorder=3)
+    ax.axvline(0, color=GREY, linewidth=1)
+    ax.axvline(1, color=GREY, linewidth=1, linestyle="--")
+    ax.set_yticks(y, [textwrap.shorten(n, 40, placeholder="...") for n in k["name"]])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlim(-0.3, 1.3)
+    ax.set_xlabel("share of the way from baseline to target (black mark: share of the time to the due date gone by)")
+    ax.legend(handles=[Patch(color=BLUE, label="on track"), Patch(color=VERMILION, label="behind or overdue"),
+                       Patch(color=GREEN, label="target met")],
+              loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
+    ax.set_title("The scorecard: how far each KPI has come", pad=26)
+    return fig

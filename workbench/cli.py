@@ -14,6 +14,7 @@ from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
 from workbench.profile_output import text_table
 from workbench.executors import EXECUTORS
+from workbench.kpis import kpi_measurements
 from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
                                   write_questionnaire)
 
@@ -80,20 +81,26 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
     for folder in folders:
         try:
             engagement = load_engagement(folder)
-            ingested = read_engagement_responses(engagement)
+            rounds = engagement.rounds
+            ingested = {r.name: read_engagement_responses(engagement, r.name) for r in rounds}
+            kpi_measurements(engagement)  # checked here too: validate finds every problem before a batch does
         except InputError as exc:
             click.echo(exc.render(), err=True)
             failed = True
             continue
-        if ingested.problems:
-            click.echo(InputError(ingested.problems, f"the responses of {folder}").render(), err=True)
+        problems = [p for i in ingested.values() for p in i.problems]
+        if problems:
+            click.echo(InputError(problems, f"the responses of {folder}").render(), err=True)
             failed = True
             continue
-        a = ingested.answers
-        click.echo(f"OK {folder}: {a['respondent'].nunique()} respondents, {len(a):,} answers in "
-                   f"{len(ingested.files)} file(s); model {engagement.model.id} {engagement.model.version}")
-        for note in ingested.notes:
-            click.echo(f"  note: {note}")
+        for r in rounds:
+            got, a = ingested[r.name], ingested[r.name].answers
+            label = "" if len(rounds) == 1 else f" round {r.name} ({r.date})"
+            click.echo(f"OK {folder}{label}: {a['respondent'].nunique()} respondents, {len(a):,} answers in "
+                       f"{len(got.files)} file(s); model {engagement.round_model(r).id} "
+                       f"{engagement.round_model(r).version}")
+            for note in got.notes:
+                click.echo(f"  note: {note}")
         vision = engagement.config.vision
         for warning in vision_warnings(vision, target_profile(engagement.model, vision)):
             click.echo(f"  warning: {warning}")

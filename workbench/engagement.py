@@ -27,6 +27,7 @@ from roadmaps.catalogue import Catalogue, Initiative, builtin_catalogue_path, cl
 from roadmaps.gaps import PriorityWeights
 from roadmaps.vision import Vision, vision_problems
 from workbench import atomic
+from workbench.rounds import Round, RoundSetting, find_rounds
 
 CLIENT_FILE = "client.yaml"
 RESPONSES_DIR = "responses"
@@ -71,10 +72,11 @@ class ClientConfig(BaseModel):
     dates: Dates = Dates()
     roles: list[RoleGroup] = list(DEFAULT_ROLES)
     responses: ResponseMapping = ResponseMapping()
+    rounds: dict[str, RoundSetting] = {}  # only for round folders not named by a date, or a changed model
     vision: Vision = Vision()
     roadmap: RoadmapSettings = RoadmapSettings()
 
-    @field_validator("vision", "roadmap", mode="before")
+    @field_validator("vision", "roadmap", "rounds", mode="before")
     @classmethod
     def _empty_is_default(cls, v: Any) -> Any:
         return {} if v is None else v
@@ -102,6 +104,33 @@ class Engagement:
     @property
     def roles(self):
         return roles_frame(self.config.roles)
+
+    @property
+    def rounds(self) -> list[Round]:
+        """The assessment rounds, oldest first (one, 'baseline', when responses/ has no round folders)."""
+        return find_rounds(self.responses_dir, self.config.rounds, self.config.dates.assessment,
+                           str(self.folder / CLIENT_FILE))
+
+    def round(self, name: str | None = None) -> Round:
+        """A round by name; the latest when `name` is None. InputError for an unknown name."""
+        rounds = self.rounds
+        if name is None:
+            return rounds[-1]
+        for r in rounds:
+            if r.name == name:
+                return r
+        raise InputError([Problem(str(self.responses_dir), f"no assessment round {name!r}; expected one of "
+                                                           f"{', '.join(r.name for r in rounds)}")])
+
+    def round_model(self, rnd: Round) -> MaturityModel:
+        """The model a round was answered on: its own when client.yaml names one, else the engagement's."""
+        if rnd.model is None:
+            return self.model
+        try:
+            return load_model(resolve_model_path(rnd.model, base=self.folder))
+        except InputError as exc:
+            raise InputError([Problem(str(self.folder / CLIENT_FILE), f"round {rnd.name!r} names model {rnd.model!r}: "
+                                      + exc.problems[0].message, key=f"rounds.{rnd.name}.model")]) from None
 
 
 def slugify(name: str, max_len: int = 60) -> str:
@@ -171,8 +200,10 @@ def _check_roles(roles: list[RoleGroup], problems: ProblemList) -> None:
         problems.add(("roles",), "no role groups; expected at least one (e.g. leadership, front_line)")
 
 
-def read_engagement_responses(engagement: Engagement) -> Ingested:
-    return read_responses(engagement.responses_dir, engagement.model, engagement.config.roles,
+def read_engagement_responses(engagement: Engagement, round_name: str | None = None) -> Ingested:
+    """Read and validate one round's response files (the latest round by default)."""
+    rnd = engagement.round(round_name)
+    return read_responses(rnd.folder, engagement.round_model(rnd), engagement.config.roles,
                           engagement.config.responses, root=engagement.folder)
 
 
@@ -199,9 +230,10 @@ def fingerprint(folder: Path, extra: list[Path] = ()) -> str:
 CACHE_ENV = "WORKBENCH_CACHE"
 
 
-def assess_engagement(folder: Path) -> tuple[Engagement, Assessment]:
-    """The one path from an engagement folder to its current-state profile. Raises InputError."""
-    return cached("assessed", folder, lambda: _assess(Path(folder)))
+def assess_engagement(folder: Path, round_name: str | None = None) -> tuple[Engagement, Assessment]:
+    """The one path from an engagement folder to its current-state profile: the latest assessment round,
+    or the round named. Raises InputError."""
+    return cached(f"assessed-{round_name or ''}", folder, lambda: _assess(Path(folder), round_name))
 
 
 def _sha(path: Path) -> str:
@@ -229,23 +261,36 @@ def cached(kind: str, folder: Path, compute):
         pass
     result = compute()
     eng = result if isinstance(result, Engagement) else getattr(result, "engagement", None) or result[0]
-    uses = [resolve_model_path(eng.config.model, base=folder)]
-    if eng.config.roadmap.catalogue:
-        uses.append(folder / eng.config.roadmap.catalogue)
+    uses = external_inputs(eng)
     atomic.write_bytes(path, pickle.dumps(({str(p): _sha(p) for p in uses}, result), pickle.HIGHEST_PROTOCOL))
     return result
 
 
-def _assess(folder: Path) -> tuple[Engagement, Assessment]:
+def external_inputs(eng: Engagement) -> list[Path]:
+    """The files outside the engagement's own that shape its results: the models and the catalogue."""
+    folder = eng.folder
+    uses = [resolve_model_path(eng.config.model, base=folder)]
+    uses += [resolve_model_path(r.model, base=folder) for r in eng.config.rounds.values() if r.model]
+    if eng.config.roadmap.catalogue:
+        uses.append(folder / eng.config.roadmap.catalogue)
+    return list(dict.fromkeys(uses))
+
+
+def _assess(folder: Path, round_name: str | None) -> tuple[Engagement, Assessment]:
     engagement = load_engagement(folder)
-    ingested = read_engagement_responses(engagement)
+    rnd = engagement.round(round_name)
+    ingested = read_engagement_responses(engagement, rnd.name)
     if ingested.problems:
         raise InputError(ingested.problems, f"the responses of {folder}")
     if ingested.answers.empty:
-        raise InputError([Problem(str(engagement.responses_dir), "no responses found; expected response files "
+        raise InputError([Problem(str(rnd.folder), "no responses found; expected response files "
                                   "(.csv or .xlsx) in this folder")], str(folder))
-    result = assess(ingested.answers, engagement.model, engagement.roles)
+    result = assess(ingested.answers, engagement.round_model(rnd), engagement.roles)
     result.notes = ingested.notes + result.notes
+    rounds = engagement.rounds
+    if len(rounds) > 1:
+        others = ", ".join(f"{r.name} ({r.date})" for r in rounds if r != rnd)
+        result.notes.insert(0, f"Assessment round {rnd.name} ({rnd.date}), one of {len(rounds)}; the others: {others}.")
     return engagement, result
 
 

@@ -43,7 +43,7 @@ def _exporter():
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return ReportExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                          exclude_output_prompt=True, anchor_link_text="")
+                          exclude_output_prompt=True, exclude_anchor_links=True)
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,8 +88,26 @@ def version() -> str:
         return "unknown"
 
 
-def report_html(p: Planning, executed: list[Path], report_date: dt.date) -> str:
-    """The combined report as one self-contained HTML document."""
+def progress_summary(review) -> str:
+    """One sentence for the executive summary of a client re-assessed: how the latest round compares."""
+    if review is None:
+        return ""
+    last = review.against_plan[review.against_plan["round"] == review.rounds[-1].name]
+    ok = int(last["status"].isin(["on plan", "ahead"]).sum())
+    kpis = review.kpis
+    behind = int(kpis["status"].isin(["behind", "overdue"]).sum()) if len(kpis) else 0
+    text = (f"Re-assessed in round {review.rounds[-1].name} ({review.rounds[-1].date:%d %B %Y}), the "
+            f"{len(review.rounds)}{'nd' if len(review.rounds) == 2 else 'rd' if len(review.rounds) == 3 else 'th'} "
+            f"round since {review.rounds[0].name}: {ok} of {len(last)} dimensions are where the roadmap planned "
+            f"them to be or further.")
+    if len(kpis):
+        text += f" {behind} of {len(kpis)} KPIs are behind or overdue."
+    return text
+
+
+def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=None) -> str:
+    """The combined report as one self-contained HTML document (with a progress line when `review`, the
+    engagement's progress review, is given)."""
     cfg, model, a = p.engagement.config, p.engagement.model, p.assessment
     plan = p.roadmap.plan
     waves = [dict(wave=w.wave, start=f"{w.start:%Y-%m-%d}", end=f"{w.end:%Y-%m-%d}",
@@ -111,7 +129,7 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date) -> str:
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
-        version=version())
+        version=version(), progress=progress_summary(review))
 
 
 @functools.lru_cache(maxsize=1)
