@@ -10,8 +10,8 @@ from conftest import ROOT
 
 
 def _split(req: str) -> tuple[str, str]:
-    """'ruamel.yaml >=0.18' -> ('ruamel-yaml', '>=0.18')"""
-    req = re.sub(r"\s", "", req)
+    """'ruamel.yaml >=0.18' -> ('ruamel-yaml', '>=0.18'); pip extras such as [binary] are pip's own."""
+    req = re.sub(r"\[[^\]]*\]", "", re.sub(r"\s", "", req))
     name = re.match(r"[A-Za-z0-9_.\-]+", req).group(0)
     return name.lower().replace("_", "-").replace(".", "-"), req[len(name):]
 

@@ -67,6 +67,9 @@ class Job:
     client_id: str
     name: str
     inputs_hash: str
+    sector: str = ""
+    model_id: str = ""
+    peers: dict | None = None  # other clients' latest means per dimension (values only); None: no store
 
 
 # ---------------------------------------------------------------- planning the run
@@ -105,7 +108,7 @@ def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) ->
     try:
         eng = load_engagement(folder)
         h.update(fingerprint(folder, external_inputs(eng)).encode())  # models or catalogue kept elsewhere
-        return Job(folder, eng.config.id, eng.config.name, h.hexdigest())
+        return Job(folder, eng.config.id, eng.config.name, h.hexdigest(), eng.config.sector, eng.model.id)
     except InputError:
         h.update(fingerprint(folder).encode())
         return Job(folder, slugify(folder.name) or "client", folder.name, h.hexdigest())
@@ -189,7 +192,9 @@ def cache_for(staging: Path) -> Path:
 def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Executor, params: dict, timeout: int,
                events=None, report_date: dt.date | None = None, staging: Path | None = None) -> ClientResult:
     from workbench.planning import plan_engagement
+    from assessment.peers import peer_standing
     from workbench.progress_review import review_engagement
+    from workbench.recording import client_record
     from workbench.reports import report_html, write_pdf
 
     started = time.perf_counter()
@@ -236,7 +241,8 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
 
         def report() -> None:
             review = review_engagement(job.folder) if PROGRESS_NOTEBOOK in notebooks else None
-            html = report_html(p, [staging / nb for nb in notebooks], report_date or dt.date.today(), review)
+            peers = None if job.peers is None else peer_standing(p.dimensions, job.peers, job.sector)
+            html = report_html(p, [staging / nb for nb in notebooks], report_date or dt.date.today(), review, peers)
             (staging / "report.html").write_text(html, encoding="utf-8")
             if "pdf" in formats:
                 write_pdf(html, staging / "report.pdf")
@@ -244,6 +250,9 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
                 (staging / "report.html").unlink()
 
         timed("report", report)
+        if job.peers is not None:  # a store is recording this run: what it keeps of the client
+            step = "record"
+            result.record = client_record(job.folder)
         ov = p.assessment.overall
         top = p.gaps[p.gaps["priority"] > 0]
         result.status = "ok"
@@ -298,8 +307,10 @@ def previous_ok(out: Path, job: Job) -> dict | None:
 
 def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str, ...] = FORMATS,
               engine: str = DEFAULT_ENGINE, params: dict | None = None, resume: bool = False, timeout: int = 600,
-              report=None) -> list[ClientResult]:
-    """Run every client; InputError (before anything runs) for bad parameters or clashing client ids."""
+              report=None, store: str | None = "") -> list[ClientResult]:
+    """Run every client; InputError (before anything runs) for bad parameters, clashing client ids or a store
+    that cannot be opened. Each client that succeeds is recorded in the portfolio store (`store`: a URL;
+    "" for OUT/portfolio.sqlite; None for no store)."""
     params = params or {}
     out = Path(out).resolve()  # kernels and workers run elsewhere: every path they get is absolute
     get_executor(engine)
@@ -310,10 +321,11 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
         pool = None
         if folders and not resume:  # workers warm up (imports, fork server) while the clients are read
             pool = stack.enter_context(WorkerPool(min(jobs, len(folders)), engine, out, formats, params, timeout))
-        return _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool)
+        return _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool, store)
 
 
-def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool) -> list[ClientResult]:
+def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool, store) -> list[ClientResult]:
+    from workbench import store as portfolio
     plan = [make_job(f, formats, params, code) for f in folders]
     seen: dict[str, Path] = {}
     clashes = []
@@ -325,6 +337,12 @@ def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, c
     if clashes:
         raise InputError(clashes, "the clients of this run")
     out.mkdir(parents=True, exist_ok=True)
+    db = run_id = None
+    if store is not None:
+        db = portfolio.open_store(store or portfolio.default_url(out))
+        scores = portfolio.latest_dimension_scores(db)
+        for j in plan:
+            j.peers = portfolio.peers_for(scores, j.sector, j.model_id, j.client_id)
     shutil.rmtree(out / ".staging", ignore_errors=True)  # left by an interrupted run
     results: dict[str, ClientResult] = {}
     todo = []
@@ -340,7 +358,19 @@ def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, c
         else:
             todo.append(j)
     if todo:
+        if db is not None:
+            from workbench.reports import version
+
+            run_id = portfolio.start_run(db, engine, version())
+
         def done(r: ClientResult) -> None:
+            record = r.__dict__.pop("record", None)
+            if record is not None and r.status == "ok":
+                try:
+                    portfolio.record_client(db, run_id, record)
+                except Exception as exc:  # the report stands; the client is not in the store, and says so
+                    r.status, r.failed_step = "failed", "record"
+                    r.error = f"not recorded in the portfolio store: {type(exc).__name__}: {exc}"
             results[r.client_id] = r
             if report:
                 report.client_done(r)

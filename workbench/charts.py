@@ -357,3 +357,22 @@ def kpi_chart(kpis: pd.DataFrame) -> Figure:
               loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
     ax.set_title("The scorecard: how far each KPI has come", pad=26)
     return fig
+
+
+def level_distribution_chart(dist: pd.DataFrame, levels: list, title: str) -> Figure:
+    """Clients at each level per dimension (one sector), as stacked bars: the portfolio at a glance."""
+    d = dist.iloc[::-1]
+    fig = _figure(7.2, 0.36 * max(len(d), 1) + 1.5)
+    ax = fig.add_subplot()
+    left = np.zeros(len(d))
+    colours = LEVEL_CMAP.colors if len(levels) <= len(LEVEL_CMAP.colors) else None
+    for k, lv in enumerate(levels):
+        values = d[lv.value].to_numpy(dtype=float) if lv.value in d.columns else np.zeros(len(d))
+        ax.barh(d["name"], values, left=left, color=colours[k] if colours else None, edgecolor=GREY, linewidth=0.5,
+                label=f"{lv.value} {lv.name}")
+        left += values
+    ax.set_xlabel("clients")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(levels), frameon=False, fontsize=8)
+    ax.set_title(title, pad=26)
+    return fig

@@ -140,10 +140,15 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A notebook parameter for every client, e.g. -p capacity=30 -p waves=6.")
 @click.option("--timeout", default=600, show_default=True, help="Seconds a notebook cell may run before it fails.")
+@click.option("--store", default="", metavar="URL|PATH",
+              help="The portfolio store that records every client's rounds: a database URL (e.g. "
+                   "postgresql+psycopg://host/db) or a folder for SQLite. Default: OUT/portfolio.sqlite.")
+@click.option("--no-store", is_flag=True, help="Record nothing, and leave peer comparisons out of the reports.")
 @reports_input_errors
-def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, params, timeout) -> None:
+def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, params, timeout, store, no_store) -> None:
     """Execute the three notebooks and build the reports for every client; a failure stays with its client."""
     from workbench.batch import FORMATS, Progress, discover, run_batch
+    from workbench.store import url_from
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     bad = [f for f in chosen if f not in FORMATS]
@@ -155,7 +160,8 @@ def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, params, timeou
         raise InputError([Problem("command line", "no clients: give engagement folders or --all DIR")])
     progress = Progress(len(clients))
     try:
-        results = run_batch(clients, out, jobs or 0, chosen, engine, parse_params(params), resume, timeout, progress)
+        results = run_batch(clients, out, jobs or 0, chosen, engine, parse_params(params), resume, timeout, progress,
+                            None if no_store else url_from(store) if store else "")
     finally:
         progress.close()
     rows = [{"Client": r.client_id, "Status": r.status, "Level": r.overall_level, "Top gap": r.top_gap,
@@ -257,6 +263,49 @@ def workshop_cmd(folder: Path, port: int, no_browser: bool) -> None:
 
     load_engagement(folder)  # a broken client.yaml is reported here, not in the browser
     sys.exit(serve(folder.resolve(), port, open_browser=not no_browser))
+
+
+@cli.command("portfolio")
+@click.option("--store", required=True, metavar="URL|PATH",
+              help="The portfolio store: a database URL or the folder of portfolio.sqlite (e.g. the run's OUT).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="Where portfolio.html goes.")
+@reports_input_errors
+def portfolio_cmd(store: str, out: Path) -> None:
+    """The consultancy's report across clients: levels by sector, who is behind, the most common gaps."""
+    from workbench.portfolio_report import build_portfolio
+    from workbench.store import url_from
+
+    click.echo(f"Wrote {build_portfolio(url_from(store), out)}")
+
+
+@cli.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write (default: <client-id>-export-<date>.zip here).")
+@click.option("--store", default=None, metavar="URL|PATH", help="Also include what this portfolio store keeps.")
+@reports_input_errors
+def export_cmd(folder: Path, target: Path | None, store: str | None) -> None:
+    """Everything about one client in one zip: its files, every round's analysis, its store rows."""
+    from workbench.export import export_client
+    from workbench.store import url_from
+
+    click.echo(f"Wrote {export_client(folder, target, url_from(store) if store else None)}")
+
+
+@cli.command("forget")
+@click.argument("client_id")
+@click.option("--store", required=True, metavar="URL|PATH", help="The portfolio store to remove the client from.")
+@reports_input_errors
+def forget_cmd(client_id: str, store: str) -> None:
+    """Remove a client's data from the portfolio store entirely (for a client who ends the engagement)."""
+    from workbench.store import forget_client, open_store, url_from
+
+    removed = forget_client(open_store(url_from(store)), client_id)
+    if removed < 0:
+        raise InputError([Problem("CLIENT_ID", f"no client {client_id!r} in the store; nothing was removed")])
+    click.echo(f"Removed {client_id} ({removed} round{'s' * (removed != 1)}) from the store; "
+               "its free space was rebuilt so nothing of it remains in the database file.")
 
 
 def main() -> None:

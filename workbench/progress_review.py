@@ -83,7 +83,7 @@ def _review(folder: Path) -> Review:
         notes.append(f"Round {first.name} was answered on model {base_model.model_id} {base_model.model_version}, "
                      f"round {rounds[-1].name} on {eng.model.id} {eng.model.version}: rounds are compared only on "
                      "the dimensions both versions have.")
-    baseline = plan(eng, _bridged(assessed[first.name], eng), settings)
+    baseline = plan(eng, bridged(assessed[first.name], eng), settings)
     prev, last = rounds[-2], rounds[-1]
     moved, moved_notes = round_comparison(assessed[prev.name].dimensions, assessed[last.name].dimensions)
     notes += moved_notes
@@ -100,7 +100,7 @@ def _review(folder: Path) -> Review:
                   measurements, notes)
 
 
-def _bridged(assessment, eng: Engagement):
+def bridged(assessment, eng: Engagement):
     """The first round's assessment as the current model sees it: dimensions the current model no longer has
     are dropped, and new ones are left without a score, so the plan covers what both versions share."""
     wanted = [d.id for d in eng.model.dimensions]

@@ -105,9 +105,10 @@ def progress_summary(review) -> str:
     return text
 
 
-def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=None) -> str:
+def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=None, peers=None) -> str:
     """The combined report as one self-contained HTML document (with a progress line when `review`, the
-    engagement's progress review, is given)."""
+    engagement's progress review, is given, and the client among its peers when `peers`, the table and
+    sentence of assessment.peers.peer_standing, is)."""
     cfg, model, a = p.engagement.config, p.engagement.model, p.assessment
     plan = p.roadmap.plan
     waves = [dict(wave=w.wave, start=f"{w.start:%Y-%m-%d}", end=f"{w.end:%Y-%m-%d}",
@@ -129,7 +130,8 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
-        version=version(), progress=progress_summary(review))
+        version=version(), progress=progress_summary(review),
+        peers=None if peers is None else {"rows": list(peers[0].itertuples(index=False)), "text": peers[1]})
 
 
 @functools.lru_cache(maxsize=1)
