@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
 #   make demo   set up .venv; run the batch over the example clients (reports in out/, see out/index.html)
-#   make test   set up .venv (and Debian's chromium for the browser tests) and run the test suite
+#   make test   set up .venv (and Debian's chromium and postgresql for the browser and store tests) and run the tests
 #   make lab    JupyterLab on the notebooks
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/clients/*/client.yaml))
 
-.PHONY: setup demo test clean lab browser-deps
+.PHONY: setup demo test clean lab browser-deps db-deps
 
 setup: $(STAMP)
 
@@ -34,7 +34,13 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser-deps
+# The PostgreSQL test starts a real server from Debian's postgresql package (the portfolio store's --store URL).
+db-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "Installing Debian's postgresql for the store tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(STAMP) browser-deps db-deps
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

@@ -1,0 +1,190 @@
+"""The portfolio store: what a batch run records, migrations, all-or-nothing writes, anonymous peer
+comparisons in client reports, the portfolio report, export, and forgetting a client completely."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from conftest import EXAMPLES, run
+from workbench import store as st
+from workbench.recording import client_record
+
+HARBOURSIDE = "harbourside-council-contact-centre"
+BRIGHTLOOP = "brightloop-customer-support"
+
+
+def clone(source: Path, dest: Path, client_id: str, name: str) -> Path:
+    """A copy of an example engagement under another id and name (same sector and answers)."""
+    shutil.copytree(source, dest)
+    text = (dest / "client.yaml").read_text()
+    text = re.sub(r"(?m)^id: \S+", f"id: {client_id}", text, count=1)
+    text = re.sub(r'(?m)^name: ".*"', f'name: "{name}"', text, count=1)
+    (dest / "client.yaml").write_text(text)
+    return dest
+
+
+def count(url: str, sql: str) -> int:
+    with sa.create_engine(url).connect() as conn:
+        return conn.exec_driver_sql(sql).scalar()
+
+
+def test_a_batch_run_records_every_round_once(tmp_path):
+    out = tmp_path / "out"
+    folders = [EXAMPLES / HARBOURSIDE, EXAMPLES / "northbank-it-service-desk"]
+    r = run(*folders, "--out", out, "--formats", "html")
+    assert r.returncode == 0, r.stdout + r.stderr
+    url = st.default_url(out)
+    assert (out / "portfolio.sqlite").is_file()
+    engine = st.open_store(url)
+    latest = st.latest_rounds(engine).set_index("client_id")
+    assert latest.loc["harbourside-council-contact-centre", "round"] == "2026-Q3"
+    assert latest.loc["harbourside-council-contact-centre", "respondents"] == 21
+    assert count(url, "select count(*) from rounds") == 3  # two rounds + one
+    n_questions = count(url, "select count(*) from question_scores")
+    first_plan = st.read_table(engine, sa.text("select p.* from planned_initiatives p join rounds r on r.id = p.round_id "
+                                               "where r.round = '2025-Q4'"))
+    assert len(first_plan) > 0 and count(url, "select count(*) from kpi_values") == 24
+    assert count(url, "select count(*) from respondent_counts where round_id in (select id from rounds where "
+                      "round = '2026-Q3')") == 3
+    # a second run replaces the latest round and keeps the first round as it was first recorded
+    r = run(*folders, "--out", out, "--formats", "html")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert count(url, "select count(*) from rounds") == 3 and count(url, "select count(*) from runs") == 2
+    assert count(url, "select count(*) from question_scores") == n_questions
+    again = st.read_table(engine, sa.text("select p.* from planned_initiatives p join rounds r on r.id = p.round_id "
+                                          "where r.round = '2025-Q4'"))
+    assert again.equals(first_plan)
+
+
+def test_the_schema_comes_from_the_migrations_and_matches_the_code(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = st.open_store(st.url_from(str(tmp_path)))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+        assert compare_metadata(MigrationContext.configure(conn), st.meta) == []
+
+
+def test_a_failure_while_recording_leaves_nothing_of_the_client(tmp_path):
+    engine = st.open_store(st.url_from(str(tmp_path)))
+    record = client_record(EXAMPLES / HARBOURSIDE)
+    record["rounds"][-1]["question_scores"][5]["dimension"] = None  # NOT NULL: fails halfway through
+    with pytest.raises(sa.exc.IntegrityError):
+        st.record_client(engine, None, record)
+    for table in ("clients", "rounds", "dimension_scores", "question_scores", "kpi_values"):
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql(f"select count(*) from {table}").scalar() == 0, table
+
+
+@pytest.fixture
+def software_peers(tmp_path):
+    """A store holding six Software clients (copies of Brightloop under other names)."""
+    url = st.url_from(str(tmp_path / "store"))
+    engine = st.open_store(url)
+    peers = []
+    for i in range(6):
+        folder = clone(EXAMPLES / BRIGHTLOOP, tmp_path / f"peer{i}", f"zephyr-peer-{i}", f"Zephyr Peer Company {i}")
+        record = client_record(folder)
+        for k, row in enumerate(record["rounds"][-1]["dimension_scores"]):  # peers 0-1 below, 3-5 above or
+            row["mean"] = row["mean"] + 0.1 * (i - 2) * (1 if k % 2 == 0 else -1)  # the other way round
+        st.record_client(engine, None, record)
+        peers.append(record["client"])
+    return url, peers
+
+
+def test_a_client_report_places_it_among_peers_and_names_none(software_peers, tmp_path):
+    url, peers = software_peers
+    out = tmp_path / "out"
+    r = run(EXAMPLES / BRIGHTLOOP, "--out", out, "--formats", "html,xlsx", "--store", url)
+    assert r.returncode == 0, r.stdout + r.stderr
+    folder = out / "brightloop-software-customer-support"
+    html = (folder / "report.html").read_text()
+    assert "Where you stand among peers" in html and "Compared with 6 other clients of the Software sector" in html
+    percentiles = [int(x) for x in re.findall(r'<tr><td>[^<]+</td><td class="num">(\d+)</td></tr>',
+                                             html.split("Where you stand among peers")[1].split("</table>")[0])]
+    # 2 of 6 peers below and 1 level (half counts): 42; or 3 below and 1 level: 58
+    assert percentiles == [42, 58] * 6
+    for f in folder.rglob("*"):
+        text = f.read_bytes()
+        for p in peers:  # not a name, not an id, in any file of the client's output
+            assert p["name"].encode() not in text and p["client_id"].encode() not in text, f
+            assert b"Zephyr" not in text and b"zephyr" not in text, f
+
+
+def test_fewer_than_five_peers_means_no_comparison(tmp_path):
+    out = tmp_path / "out"
+    r = run(EXAMPLES / BRIGHTLOOP, "--out", out, "--formats", "html")
+    assert r.returncode == 0, r.stdout + r.stderr
+    html = (out / "brightloop-software-customer-support" / "report.html").read_text()
+    assert "No peer comparison: the portfolio holds fewer than 5 other clients of the Software sector" in html
+    assert "Percentile among peers" not in html
+
+
+def test_the_portfolio_report_shows_sectors_laggards_and_common_gaps(tmp_path, workbench):
+    out = tmp_path / "out"
+    r = run("--all", EXAMPLES, "--out", out, "--formats", "html")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = workbench("portfolio", "--store", out, "--out", tmp_path / "portfolio")
+    assert r.exit_code == 0, r
+    html = (tmp_path / "portfolio" / "portfolio.html").read_text()
+    for sector in ("Banking", "Healthcare", "Public sector", "Software"):
+        assert f"<h2>{sector} (1 client)</h2>" in html
+    behind = html.split("Clients behind their roadmap")[1].split("</table>")[0]
+    assert "Harbourside Council Contact Centre" in behind and "Northbank" not in behind  # one round: not judged
+    gaps = html.split("The most common top gaps")[1]
+    assert re.search(r"<td>[A-Z][^<]+</td><td class=\"num\">[1-4]</td>", gaps)
+    assert html.count('src="data:image/svg+xml;base64,') == 4
+
+
+def test_forget_removes_every_trace_of_a_client_from_the_database_file(tmp_path, workbench):
+    out = tmp_path / "out"
+    r = run(EXAMPLES / HARBOURSIDE, EXAMPLES / BRIGHTLOOP, "--out", out, "--formats", "html")
+    assert r.returncode == 0, r.stdout + r.stderr
+    store_dir = tmp_path / "store"
+    store_dir.mkdir()
+    shutil.move(out / "portfolio.sqlite", store_dir / "portfolio.sqlite")  # the store alone in its folder
+    db = store_dir / "portfolio.sqlite"
+    marks = [b"harbourside", b"Harbourside", b"Public sector", "Tomás".encode()]
+    assert any(m in db.read_bytes() for m in marks)
+    r = workbench("forget", "harbourside-council-contact-centre", "--store", store_dir)
+    assert r.exit_code == 0, r
+    assert "Removed harbourside-council-contact-centre (2 rounds)" in r.stdout
+    for f in store_dir.iterdir():  # the database file and any journal next to it
+        data = f.read_bytes()
+        for m in marks[:3]:
+            assert m not in data, (f.name, m)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select client_id from clients").fetchall() == [("brightloop-software-customer-support",)]
+        assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+    r = workbench("forget", "harbourside-council-contact-centre", "--store", store_dir)
+    assert r.exit_code == 2 and "no client 'harbourside-council-contact-centre' in the store" in r.stderr
+
+
+def test_export_hands_over_files_analysis_and_store_rows(tmp_path, workbench):
+    out = tmp_path / "out"
+    assert run(EXAMPLES / HARBOURSIDE, "--out", out, "--formats", "html").returncode == 0
+    target = tmp_path / "handover.zip"
+    r = workbench("export", EXAMPLES / HARBOURSIDE, "--out", target, "--store", out)
+    assert r.exit_code == 0, r
+    with zipfile.ZipFile(target) as z:
+        names = set(z.namelist())
+        assert {"engagement/client.yaml", "engagement/kpis.csv", "engagement/responses/2025-Q4/survey-export.csv",
+                "analysis/round-2025-Q4.json", "analysis/round-2026-Q3.json", "store/rows.json"} <= names
+        latest = json.loads(z.read("analysis/round-2026-Q3.json"))
+        assert latest["round"]["respondents"] == 21 and len(latest["dimension_scores"]) == 12
+        rows = json.loads(z.read("store/rows.json"))
+        assert [r["round"] for r in rows["rounds"]] == ["2025-Q4", "2026-Q3"] and len(rows["kpi_values"]) == 24
+
+
+def test_a_store_url_that_cannot_be_used_is_named(tmp_path):
+    r = run(EXAMPLES / BRIGHTLOOP, "--out", tmp_path / "out", "--store", "nosuchdb://x")
+    assert r.returncode == 2 and "--store: 'nosuchdb://x' is not a database URL" in r.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
