@@ -1,5 +1,6 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
-#   make demo   set up .venv; run the batch over the example clients (reports in out/, see out/index.html)
+#   make demo   set up .venv; run the batch over the example clients (reports in out/, see out/index.html
+#               and out/portfolio.html)
 #   make test   set up .venv (and Debian's chromium and postgresql for the browser and store tests) and run the tests
 #   make lab    JupyterLab on the notebooks
 PYTHON ?= python3
@@ -24,7 +25,8 @@ OUT ?= out
 demo: $(STAMP)
 	$(BIN)/workbench validate $(dir $(EXAMPLES))
 	$(BIN)/workbench run --all examples/clients --out $(OUT)
-	@echo "Reports for every example client: $(abspath $(OUT))/index.html"
+	$(BIN)/workbench portfolio --store $(OUT) --out $(OUT)
+	@echo "Reports for every example client: $(abspath $(OUT))/index.html; across clients: $(abspath $(OUT))/portfolio.html"
 
 # The browser tests drive Debian's chromium with playwright (a browser download is impossible here).
 CHROMIUM ?= /usr/bin/chromium

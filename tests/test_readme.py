@@ -19,13 +19,20 @@ def walkthrough_commands() -> list[str]:
 def test_the_consultants_day_in_the_readme_runs(tmp_path):
     commands = walkthrough_commands()
     assert [c.split()[1] for c in commands] == ["init-client", "models", "questionnaire", "target", "validate",
-                                                "score", "score", "score", "score", "roadmap", "run"]
+                                                "score", "score", "score", "score", "roadmap", "run", "run", "portfolio",
+                                                "export", "forget"]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     outputs = {}
     for cmd in commands:
         if " validate " in f" {cmd} ":  # step 3 of the walkthrough: the returns arrive
             for f in (EXAMPLES / "northbank-it-service-desk" / "responses").iterdir():
                 shutil.copy(f, tmp_path / "engagements" / "acme" / "responses")
+        if cmd.startswith("workbench run --all"):  # step 10: a year on, a second round of answers
+            responses = tmp_path / "engagements" / "acme" / "responses"
+            (responses / "2025-Q4").mkdir()
+            for f in list(responses.glob("*.xlsx")):
+                shutil.move(f, responses / "2025-Q4" / f.name)
+            shutil.copytree(responses / "2025-Q4", responses / "2026-Q3")
         p = subprocess.run(["bash", "-c", cmd], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert p.returncode == 0, (cmd, p.stderr)
         outputs[cmd] = p.stdout
@@ -43,3 +50,7 @@ def test_the_consultants_day_in_the_readme_runs(tmp_path):
     assert (tmp_path / "engagements" / "acme" / "roadmap.xlsx").is_file()
     assert (tmp_path / "reports" / "acme-it-service-desk" / "report.html").is_file()
     assert (tmp_path / "reports" / "index.html").is_file()
+    assert (tmp_path / "reports" / "acme-it-service-desk" / "04_progress_review.ipynb").is_file()
+    assert "Acme IT Service Desk" in (tmp_path / "reports" / "portfolio.html").read_text()
+    assert (tmp_path / "acme-export.zip").is_file()
+    assert "Removed acme-it-service-desk (2 rounds)" in outputs["workbench forget acme-it-service-desk --store reports"]

@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from assessment.problems import InputError, Problem
+from workbench.rounds import SINGLE_ROUND
 
 STORE_FILE = "portfolio.sqlite"
 meta = sa.MetaData()
@@ -172,7 +173,9 @@ def start_run(engine: sa.Engine, engine_name: str, version: str) -> int:
 
 def record_client(engine: sa.Engine, run_id: int | None, record: dict) -> None:
     """Record one client's rounds in one transaction. The latest round is replaced by this run's results;
-    an earlier round is kept as it was first recorded (its roadmap as planned then), or added if missing."""
+    an earlier round is kept as it was first recorded (its roadmap as planned then), or added if missing.
+    The implicit single round ('baseline', responses directly in responses/) is dropped once the client's
+    answers are filed in round folders: those folders hold the same answers, now dated."""
     now = dt.datetime.now()
     with engine.begin() as conn:
         c = record["client"]
@@ -184,6 +187,10 @@ def record_client(engine: sa.Engine, run_id: int | None, record: dict) -> None:
             cid = row[0]
             conn.execute(clients.update().where(clients.c.id == cid).values(**values))
         existing = dict(conn.execute(sa.select(rounds.c.round, rounds.c.id).where(rounds.c.client == cid)).all())
+        names = {r["round"]["round"] for r in record["rounds"]}
+        if SINGLE_ROUND in existing and SINGLE_ROUND not in names:
+            # the undated single round of an engagement whose answers now live in dated round folders
+            _delete_round(conn, existing.pop(SINGLE_ROUND))
         latest = record["rounds"][-1]["round"]["round"]
         for r in record["rounds"]:
             name = r["round"]["round"]
