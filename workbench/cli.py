@@ -94,11 +94,10 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
             failed = True
             continue
         for r in rounds:
-            got, a = ingested[r.name], ingested[r.name].answers
+            got, a, model = ingested[r.name], ingested[r.name].answers, engagement.round_model(r)
             label = "" if len(rounds) == 1 else f" round {r.name} ({r.date})"
             click.echo(f"OK {folder}{label}: {a['respondent'].nunique()} respondents, {len(a):,} answers in "
-                       f"{len(got.files)} file(s); model {engagement.round_model(r).id} "
-                       f"{engagement.round_model(r).version}")
+                       f"{len(got.files)} file(s); model {model.id} {model.version}")
             for note in got.notes:
                 click.echo(f"  note: {note}")
         vision = engagement.config.vision

@@ -3,6 +3,7 @@ folder to its current-state profile that the CLI, notebooks, widgets and batch a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -105,9 +106,10 @@ class Engagement:
     def roles(self):
         return roles_frame(self.config.roles)
 
-    @property
+    @functools.cached_property
     def rounds(self) -> list[Round]:
-        """The assessment rounds, oldest first (one, 'baseline', when responses/ has no round folders)."""
+        """The assessment rounds, oldest first (one, 'baseline', when responses/ has no round folders); the
+        folder is looked at once per Engagement."""
         return find_rounds(self.responses_dir, self.config.rounds, self.config.dates.assessment,
                            str(self.folder / CLIENT_FILE))
 

@@ -45,7 +45,7 @@ def build_portfolio(url: str, out: Path, today: dt.date | None = None) -> Path:
     t = portfolio_tables(engine)
     latest = t["latest"]
     model_ids = list(dict.fromkeys(latest["model_id"])) or ["service-management"]
-    levels = load_model(model_ids[0]).levels if model_ids else []
+    levels = load_model(model_ids[0]).levels
     dist = level_distribution(t["scores"][t["scores"]["client_id"].isin(
         latest.loc[latest["model_id"] == model_ids[0], "client_id"])], [lv.value for lv in levels])
     sectors = []

@@ -41,22 +41,22 @@ class Review:
     @property
     def rounds_table(self) -> pd.DataFrame:
         """One row per round: name, date, respondents, model and overall score."""
-        return pd.DataFrame([{"round": x.name, "date": x.date, "respondents": len(a.respondents),
-                              "model": f"{a.model_id} {a.model_version}", "overall": a.overall["mean"]}
-                             for x in self.rounds for a in [self.assessments[x.name]]])
+        rows = []
+        for x in self.rounds:
+            a = self.assessments[x.name]
+            rows.append({"round": x.name, "date": x.date, "respondents": len(a.respondents),
+                         "model": f"{a.model_id} {a.model_version}", "overall": a.overall["mean"]})
+        return pd.DataFrame(rows)
+
+    @property
+    def now(self) -> pd.DataFrame:
+        """Achieved against planned for the latest round only."""
+        return self.against_plan[self.against_plan["round"] == self.rounds[-1].name]
 
     @property
     def behind(self) -> pd.DataFrame:
         """The latest round's dimensions below the level the plan expected by its date."""
-        last = self.against_plan[self.against_plan["round"] == self.rounds[-1].name]
-        return last[last["status"] == "behind"]
-
-
-def has_progress_review(folder: Path) -> bool:
-    """True when the engagement has more than one assessment round (and so a progress review)."""
-    from workbench.engagement import load_engagement
-
-    return len(load_engagement(folder).rounds) > 1
+        return self.now[self.now["status"] == "behind"]
 
 
 def review_engagement(folder: Path) -> Review:
@@ -74,16 +74,13 @@ def _review(folder: Path) -> Review:
                                   "review needs two or more, each in its own folder such as responses/2026-Q1/")])
     assessed = {r.name: assess_engagement(folder, r.name)[1] for r in rounds}
     first = rounds[0]
-    settings = plan_settings(eng)
-    if eng.config.roadmap.start is None:
-        settings = dataclasses.replace(settings, start=next_quarter(first.date))
     notes = []
     base_model = assessed[first.name]
     if (base_model.model_id, base_model.model_version) != (eng.model.id, eng.model.version):
         notes.append(f"Round {first.name} was answered on model {base_model.model_id} {base_model.model_version}, "
                      f"round {rounds[-1].name} on {eng.model.id} {eng.model.version}: rounds are compared only on "
                      "the dimensions both versions have.")
-    baseline = plan(eng, bridged(assessed[first.name], eng), settings)
+    baseline = plan_round(eng, first, assessed[first.name])
     prev, last = rounds[-2], rounds[-1]
     moved, moved_notes = round_comparison(assessed[prev.name].dimensions, assessed[last.name].dimensions)
     notes += moved_notes
@@ -96,8 +93,18 @@ def _review(folder: Path) -> Review:
     as_of = max([last.date] + ([max(measurements["date"])] if len(measurements) else []))
     return Review(eng, rounds, assessed, latest, baseline, as_of, history, moved, against,
                   initiatives_due(baseline.roadmap.plan, last.date),
-                  kpi_progress(latest.scorecard[latest.scorecard["in_scorecard"]], measurements, as_of, settings.start),
+                  kpi_progress(latest.scorecard[latest.scorecard["in_scorecard"]], measurements, as_of,
+                               baseline.roadmap.settings.start),
                   measurements, notes)
+
+
+def plan_round(eng: Engagement, rnd: Round, assessment) -> Planning:
+    """The roadmap as planned from an earlier round: client.yaml's roadmap settings, starting the quarter after
+    the round when client.yaml fixes no start, on the dimensions the round and the current model share."""
+    settings = plan_settings(eng)
+    if eng.config.roadmap.start is None and rnd.date is not None:
+        settings = dataclasses.replace(settings, start=next_quarter(rnd.date))
+    return plan(eng, bridged(assessment, eng), settings)
 
 
 def bridged(assessment, eng: Engagement):

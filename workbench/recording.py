@@ -2,7 +2,6 @@
 worker from the analysis it has already done, sent to the coordinator, which writes it; see store.py)."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -11,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from assessment.scoring import respondent_counts
-from workbench.engagement import assess_engagement, next_quarter
+from workbench.engagement import assess_engagement
 from workbench.kpis import kpi_measurements
-from workbench.planning import Planning, plan, plan_engagement, plan_settings
-from workbench.progress_review import bridged
+from workbench.planning import Planning, plan_engagement
+from workbench.progress_review import plan_round
 
 
 def _plain(v):
@@ -73,10 +72,7 @@ def client_record(folder: Path) -> dict:
         if r == rounds[-1]:
             p = latest
         else:
-            settings = plan_settings(eng)
-            if eng.config.roadmap.start is None and r.date is not None:
-                settings = dataclasses.replace(settings, start=next_quarter(r.date))
-            p = plan(eng, bridged(assess_engagement(folder, r.name)[1], eng), settings)
+            p = plan_round(eng, r, assess_engagement(folder, r.name)[1])
         out.append(round_record(r.name, r.date, p))
     cfg = eng.config
     return {"client": {"client_id": cfg.id, "name": cfg.name, "sector": cfg.sector, "model_id": eng.model.id},

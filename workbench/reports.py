@@ -92,7 +92,7 @@ def progress_summary(review) -> str:
     """One sentence for the executive summary of a client re-assessed: how the latest round compares."""
     if review is None:
         return ""
-    last = review.against_plan[review.against_plan["round"] == review.rounds[-1].name]
+    last = review.now
     ok = int(last["status"].isin(["on plan", "ahead"]).sum())
     kpis = review.kpis
     behind = int(kpis["status"].isin(["behind", "overdue"]).sum()) if len(kpis) else 0
