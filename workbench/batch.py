@@ -32,7 +32,7 @@ from jinja2 import Environment, select_autoescape
 from assessment.problems import InputError, Problem
 from workbench import atomic
 from workbench.engagement import CACHE_ENV
-from workbench.executors import DEFAULT_ENGINE, Executor, NotebookFailed, get_executor, parameter_problems
+from workbench.executors import DASK, DEFAULT_ENGINE, Executor, NotebookFailed, get_executor, parameter_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = Path(os.environ.get("WORKBENCH_NOTEBOOKS", ROOT / "notebooks"))
@@ -191,6 +191,19 @@ def cache_for(staging: Path) -> Path:
 
 def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Executor, params: dict, timeout: int,
                events=None, report_date: dt.date | None = None, staging: Path | None = None) -> ClientResult:
+    """Build one client in a staging folder under OUT and swap it into place (the local worker's job)."""
+    executor = get_executor(engine) if isinstance(engine, str) else engine
+    staging = staging or staging_for(out, job)
+    result, steps, error = build_client(job, staging, formats, executor, params, timeout, events, report_date)
+    finish(job, out, staging, result, executor.name, formats, params, steps, error)
+    return result
+
+
+def build_client(job: Job, staging: Path, formats: tuple[str, ...], executor: Executor, params: dict, timeout: int,
+                 events=None, report_date: dt.date | None = None) -> tuple[ClientResult, list[dict], dict]:
+    """Everything of one client (notebooks, report, workbook, store record) into `staging`, a new folder;
+    returns the result, the steps with their times, and the error (empty when it succeeded). Never raises
+    for the client's own failures: they are the result."""
     from workbench.planning import plan_engagement
     from assessment.peers import peer_standing
     from workbench.progress_review import review_engagement
@@ -199,9 +212,7 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
 
     started = time.perf_counter()
     result = ClientResult(job.client_id, job.name, str(job.folder), "failed")
-    staging = staging or staging_for(out, job)
     staging.mkdir(parents=True)
-    executor = get_executor(engine) if isinstance(engine, str) else engine
     steps: list[dict] = []
     step = "validate"
 
@@ -275,18 +286,19 @@ def run_client(job: Job, out: Path, formats: tuple[str, ...], engine: str | Exec
         result.failed_step, result.error, result.cell = step, error["message"], error.get("cell")
     result.seconds = round(time.perf_counter() - started, 3)
     result.files = sorted(p.name for p in staging.iterdir())
-    finish(job, out, staging, result, executor.name, formats, params, steps, error)
-    return result
+    return result, steps, error
 
 
 def finish(job: Job, out: Path, staging: Path, result: ClientResult, engine: str, formats, params: dict,
-           steps: list, error: dict) -> None:
-    """Write the client's run.json and swap its staging folder into OUT/<id> (or OUT/<id>.failed)."""
+           steps: list, error: dict, packages: dict | None = None, **more) -> None:
+    """Write the client's run.json and swap its staging folder into OUT/<id> (or OUT/<id>.failed).
+    `packages`: the versions the client was built with (default: this process's); `more`: extra facts."""
     run = {"client_id": job.client_id, "name": job.name, "folder": str(job.folder), "status": result.status,
            "finished": dt.datetime.now().isoformat(timespec="seconds"), "seconds": result.seconds,
            "inputs_hash": job.inputs_hash, "engine": engine, "formats": list(formats), "parameters": params,
-           "packages": _packages(), "steps": steps, "error": error or None,
-           "overall": {"score": result.overall_score, "level": result.overall_level}, "top_gap": result.top_gap}
+           "packages": packages or _packages(), "steps": steps, "error": error or None,
+           "overall": {"score": result.overall_score, "level": result.overall_level}, "top_gap": result.top_gap,
+           **more}
     (staging / "run.json").write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
     if result.status == "ok":
         swap_into_place(staging, out / job.client_id)
@@ -307,24 +319,38 @@ def previous_ok(out: Path, job: Job) -> dict | None:
 
 def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str, ...] = FORMATS,
               engine: str = DEFAULT_ENGINE, params: dict | None = None, resume: bool = False, timeout: int = 600,
-              report=None, store: str | None = "") -> list[ClientResult]:
+              report=None, store: str | None = "", scheduler: str | None = None, inputs: str = "") -> list[ClientResult]:
     """Run every client; InputError (before anything runs) for bad parameters, clashing client ids or a store
     that cannot be opened. Each client that succeeds is recorded in the portfolio store (`store`: a URL;
-    "" for OUT/portfolio.sqlite; None for no store)."""
+    "" for OUT/portfolio.sqlite; None for no store). Engine "dask": on the Dask cluster at `scheduler`, or
+    on a local one (workbench/cluster.py; `inputs` "ship" or "shared")."""
     params = params or {}
     out = Path(out).resolve()  # kernels and workers run elsewhere: every path they get is absolute
-    get_executor(engine)
+    if engine != DASK:
+        get_executor(engine)
+        if scheduler or inputs:
+            raise InputError([Problem("--scheduler" if scheduler else "--inputs",
+                                      f"is for --engine {DASK}; found --engine {engine}")])
     check_parameters(dict(params, engagement="", output_dir=""))
     code = code_hash()
     jobs = jobs or os.cpu_count() or 1
+
+    def pool_for(n: int):
+        if engine == DASK:
+            from workbench.cluster import DaskPool
+
+            notes = getattr(report, "note", None)
+            return DaskPool(n, out, formats, params, timeout, scheduler, inputs, code, notes)
+        return WorkerPool(n, engine, out, formats, params, timeout)
+
     with contextlib.ExitStack() as stack:
         pool = None
         if folders and not resume:  # workers warm up (imports, fork server) while the clients are read
-            pool = stack.enter_context(WorkerPool(min(jobs, len(folders)), engine, out, formats, params, timeout))
-        return _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool, store)
+            pool = stack.enter_context(pool_for(min(jobs, len(folders))))
+        return _run(folders, out, jobs, formats, engine, params, resume, report, pool, pool_for, store, code)
 
 
-def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, code, pool, store) -> list[ClientResult]:
+def _run(folders, out, jobs, formats, engine, params, resume, report, pool, pool_for, store, code) -> list[ClientResult]:
     from workbench import store as portfolio
     plan = [make_job(f, formats, params, code) for f in folders]
     seen: dict[str, Path] = {}
@@ -377,7 +403,7 @@ def _run(folders, out, jobs, formats, engine, params, resume, timeout, report, c
 
         with contextlib.ExitStack() as stack:
             if pool is None:
-                pool = stack.enter_context(WorkerPool(min(jobs, len(todo)), engine, out, formats, params, timeout))
+                pool = stack.enter_context(pool_for(min(jobs, len(todo))))
             pool.run(todo, done, report.event if report else None)
     ordered = [results[j.client_id] for j in plan]
     write_index(out, ordered)
@@ -398,23 +424,27 @@ class _Events:
         self.conn.send(("event", event))
 
 
+def warm_up_worker(executor: Executor, formats: tuple) -> None:
+    """What a batch worker does once, before its first client (local worker processes and Dask workers)."""
+    os.environ["WORKBENCH_BATCH"] = "1"  # kernels inherit it: notebooks leave out the live workshop panels
+    executor.start()
+    from workbench import reports
+
+    importlib.import_module("papermill")  # imported once here, not in the first client's time
+    reports.warm_up()
+    if "pdf" in formats:
+        reports.warm_up_pdf()
+
+
 def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, timeout: int) -> None:
     """One worker process: warm up once (the engine, papermill, the report exporter), then run one client
     after another as the coordinator sends them, until it sends None or goes away."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
-    os.environ["WORKBENCH_BATCH"] = "1"  # kernels inherit it: notebooks leave out the live workshop panels
     executor = get_executor(engine)
     try:
-        executor.start()
-        from workbench import reports
-
-        importlib.import_module("papermill")  # imported once here, not in the first client's time
-
-        reports.warm_up()
-        if "pdf" in formats:
-            reports.warm_up_pdf()
+        warm_up_worker(executor, formats)
         events = _Events(conn)
         while True:
             try:
@@ -506,6 +536,8 @@ class WorkerPool:
                 except (EOFError, OSError, pickle.UnpicklingError):
                     pass  # a worker that died mid-message
                 if w.job is not None and not w.process.is_alive():
+                    if event:
+                        event(w.job.client_id, "worker", "failed", 0.0)
                     done(self._died(w))
                     w.conn.close()
                     self.workers[i] = self._start()
@@ -517,14 +549,22 @@ class WorkerPool:
                else f"exited with code {code}")
         message = (f"the worker process running this client died ({how}), e.g. out of memory or killed from "
                    "outside; the other clients went on in a new worker")
-        result = ClientResult(job.client_id, job.name, str(job.folder), "failed", failed_step="worker",
-                              error=message, seconds=round(time.perf_counter() - w.started, 3))
         shutil.rmtree(cache_for(w.staging), ignore_errors=True)
-        w.staging.mkdir(parents=True, exist_ok=True)
-        result.files = sorted(p.name for p in w.staging.iterdir()) + ["run.json"]
-        finish(job, self.out, w.staging, result, self.engine, self.formats, self.params,
-               [{"step": "worker", "status": "failed"}], {"step": "worker", "message": message})
-        return result
+        return fail_client(job, self.out, w.staging, "worker", message, time.perf_counter() - w.started,
+                           self.engine, self.formats, self.params)
+
+
+def fail_client(job: Job, out: Path, staging: Path, step: str, message: str, seconds: float, engine: str,
+                formats, params: dict, **more) -> ClientResult:
+    """A client that failed outside its own steps (its worker died, its inputs could not travel): its
+    run.json, with whatever `staging` holds, goes to OUT/<id>.failed; its last good folder stays."""
+    result = ClientResult(job.client_id, job.name, str(job.folder), "failed", failed_step=step, error=message,
+                          seconds=round(seconds, 3))
+    staging.mkdir(parents=True, exist_ok=True)
+    result.files = sorted(p.name for p in staging.iterdir()) + ["run.json"]
+    finish(job, out, staging, result, engine, formats, params, [{"step": step, "status": "failed"}],
+           {"step": step, "message": message}, **more)
+    return result
 
 
 def _signal_name(number: int) -> str:
@@ -595,31 +635,45 @@ class Progress:
         self.stream = stream or sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.bar = None
+        self.counted: dict[str, int] = {}  # steps of each client already on the bar
         if self.tty:
             from tqdm import tqdm
 
             self.bar = tqdm(total=n_clients * len(STEPS), unit="step", file=self.stream, dynamic_ncols=True)
 
+    def _advance(self, client: str, steps: int) -> None:
+        steps = max(0, min(steps, len(STEPS) - self.counted.get(client, 0)))
+        self.counted[client] = self.counted.get(client, 0) + steps
+        if self.bar is not None and steps:
+            self.bar.update(steps)
+
     def event(self, client: str, step: str, state: str, seconds: float) -> None:
+        if state in ("ok", "failed", "skipped"):
+            self._advance(client, 1)
         if self.bar is not None:
-            if state in ("ok", "failed", "skipped"):
-                self.bar.update(1)
             self.bar.set_postfix_str(f"{client}: {step} {state}")
+        elif state == "retried":
+            print(f"{client}: its worker was lost mid-run; retrying on another worker", file=self.stream, flush=True)
         elif state not in ("start", "skipped"):
             print(f"{client}: {step} {state}" + (f" ({seconds:.1f} s)" if state == "ok" else ""), file=self.stream,
                   flush=True)
 
     def skipped(self, client: str) -> None:
-        if self.bar is not None:
-            self.bar.update(len(STEPS))
-        else:
+        self._advance(client, len(STEPS))
+        if self.bar is None:
             print(f"{client}: unchanged since its last good run, skipped", file=self.stream, flush=True)
 
     def client_done(self, r: ClientResult) -> None:
-        if self.bar is not None and r.status == "failed":
-            done_steps = STEPS.index(r.failed_step) + 1 if r.failed_step in STEPS else len(STEPS)
-            self.bar.update(len(STEPS) - done_steps)
+        self._advance(r.client_id, len(STEPS))
+
+    def note(self, text: str) -> None:
+        """A remark about the run as a whole (e.g. how the cluster was set up)."""
+        if self.bar is not None:
+            self.bar.write(f"Note: {text}", file=self.stream)
+        else:
+            print(f"Note: {text}", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None

@@ -13,7 +13,7 @@ from assessment.problems import InputError, Problem
 from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
 from workbench.profile_output import text_table
-from workbench.executors import EXECUTORS
+from workbench.executors import ENGINES
 from workbench.kpis import kpi_measurements
 from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
                                   write_questionnaire)
@@ -133,9 +133,16 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 @click.option("--formats", default="html,pdf,xlsx", show_default=True,
               help="Comma-separated: html, pdf, xlsx.")
 @click.option("--resume", is_flag=True, help="Skip clients whose inputs and code are unchanged since their last good run.")
-@click.option("--engine", type=click.Choice(list(EXECUTORS)), default="fast", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
               help="How notebooks are executed: 'fast' forks pre-warmed kernels; 'papermill' starts each kernel "
-                   "from scratch (the reference).")
+                   "from scratch (the reference); 'dask' sends one task per client to a Dask cluster (--scheduler) "
+                   "or a local one, whose workers run 'fast'.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="With --engine dask: the `dask scheduler` whose workers run the clients (default: a local "
+                   "cluster of --jobs workers on this machine).")
+@click.option("--inputs", type=click.Choice(["ship", "shared"]),
+              help="With --engine dask: 'ship' sends each client's input files with its task; 'shared' has workers "
+                   "read them at the same path (a shared drive). Default: ship with --scheduler, else shared.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A notebook parameter for every client, e.g. -p capacity=30 -p waves=6.")
 @click.option("--timeout", default=600, show_default=True, help="Seconds a notebook cell may run before it fails.")
@@ -144,7 +151,8 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
                    "postgresql+psycopg://host/db) or a folder for SQLite. Default: OUT/portfolio.sqlite.")
 @click.option("--no-store", is_flag=True, help="Record nothing, and leave peer comparisons out of the reports.")
 @reports_input_errors
-def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, params, timeout, store, no_store) -> None:
+def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, scheduler, inputs, params, timeout, store,
+            no_store) -> None:
     """Execute the three notebooks and build the reports for every client; a failure stays with its client."""
     from workbench.batch import FORMATS, Progress, discover, run_batch
     from workbench.store import url_from
@@ -157,10 +165,18 @@ def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, params, timeou
     clients = discover(list(folders), all_dir)
     if not clients:
         raise InputError([Problem("command line", "no clients: give engagement folders or --all DIR")])
+    if scheduler and jobs:
+        raise InputError([Problem("--jobs", "sizes the local cluster; with --scheduler the workers you started run "
+                                            "the clients (dask worker --nworkers N); expected one of the two")])
     progress = Progress(len(clients))
     try:
         results = run_batch(clients, out, jobs or 0, chosen, engine, parse_params(params), resume, timeout, progress,
-                            None if no_store else url_from(store) if store else "")
+                            None if no_store else url_from(store) if store else "", scheduler, inputs or "")
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo(f"\nInterrupted: the clients that finished are in {out.resolve()}; every other client keeps its "
+                   "previous reports. Run again with --resume to do only what is left.", err=True)
+        sys.exit(130)
     finally:
         progress.close()
     rows = [{"Client": r.client_id, "Status": r.status, "Level": r.overall_level, "Top gap": r.top_gap,

@@ -110,6 +110,8 @@ class FastExecutor(PapermillExecutor):
 
 EXECUTORS: dict[str, type[Executor]] = {"fast": FastExecutor, "papermill": PapermillExecutor}
 DEFAULT_ENGINE = "fast"
+DASK = "dask"  # not a notebook executor: the batch's clients sent to a Dask cluster, whose workers run "fast"
+ENGINES = [*EXECUTORS, DASK]  # what `workbench run --engine` accepts
 
 
 def get_executor(name: str) -> Executor:
