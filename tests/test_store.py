@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conftest import EXAMPLES, run
+from conftest import EXAMPLES, client_ids, run
 from workbench import store as st
 from workbench.recording import client_record
 
@@ -119,19 +119,15 @@ def test_a_client_report_places_it_among_peers_and_names_none(software_peers, tm
             assert b"Zephyr" not in text and b"zephyr" not in text, f
 
 
-def test_fewer_than_five_peers_means_no_comparison(tmp_path):
-    out = tmp_path / "out"
-    r = run(EXAMPLES / BRIGHTLOOP, "--out", out, "--formats", "html")
-    assert r.returncode == 0, r.stdout + r.stderr
+def test_fewer_than_five_peers_means_no_comparison(batch):
+    out, _ = batch  # the examples run into an empty store: one client per sector
     html = (out / "brightloop-software-customer-support" / "report.html").read_text()
     assert "No peer comparison: the portfolio holds fewer than 5 other clients of the Software sector" in html
     assert "Percentile among peers" not in html
 
 
-def test_the_portfolio_report_shows_sectors_laggards_and_common_gaps(tmp_path, workbench):
-    out = tmp_path / "out"
-    r = run("--all", EXAMPLES, "--out", out, "--formats", "html")
-    assert r.returncode == 0, r.stdout + r.stderr
+def test_the_portfolio_report_shows_sectors_laggards_and_common_gaps(batch, tmp_path, workbench):
+    out, _ = batch  # every example, recorded in OUT/portfolio.sqlite by the run
     r = workbench("portfolio", "--store", out, "--out", tmp_path / "portfolio")
     assert r.exit_code == 0, r
     html = (tmp_path / "portfolio" / "portfolio.html").read_text()
@@ -144,13 +140,11 @@ def test_the_portfolio_report_shows_sectors_laggards_and_common_gaps(tmp_path, w
     assert html.count('src="data:image/svg+xml;base64,') == 4
 
 
-def test_forget_removes_every_trace_of_a_client_from_the_database_file(tmp_path, workbench):
-    out = tmp_path / "out"
-    r = run(EXAMPLES / HARBOURSIDE, EXAMPLES / BRIGHTLOOP, "--out", out, "--formats", "html")
-    assert r.returncode == 0, r.stdout + r.stderr
+def test_forget_removes_every_trace_of_a_client_from_the_database_file(batch, tmp_path, workbench):
+    out, _ = batch  # every example, recorded in OUT/portfolio.sqlite by the run
     store_dir = tmp_path / "store"
     store_dir.mkdir()
-    shutil.move(out / "portfolio.sqlite", store_dir / "portfolio.sqlite")  # the store alone in its folder
+    shutil.copy(out / "portfolio.sqlite", store_dir / "portfolio.sqlite")  # the store alone in its folder
     db = store_dir / "portfolio.sqlite"
     marks = [b"harbourside", b"Harbourside", b"Public sector", "Tomás".encode()]
     assert any(m in db.read_bytes() for m in marks)
@@ -162,15 +156,15 @@ def test_forget_removes_every_trace_of_a_client_from_the_database_file(tmp_path,
         for m in marks[:3]:
             assert m not in data, (f.name, m)
     with sqlite3.connect(db) as conn:
-        assert conn.execute("select client_id from clients").fetchall() == [("brightloop-software-customer-support",)]
+        assert {c for (c,) in conn.execute("select client_id from clients")} == \
+            set(client_ids().values()) - {"harbourside-council-contact-centre"}
         assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
     r = workbench("forget", "harbourside-council-contact-centre", "--store", store_dir)
     assert r.exit_code == 2 and "no client 'harbourside-council-contact-centre' in the store" in r.stderr
 
 
-def test_export_hands_over_files_analysis_and_store_rows(tmp_path, workbench):
-    out = tmp_path / "out"
-    assert run(EXAMPLES / HARBOURSIDE, "--out", out, "--formats", "html").returncode == 0
+def test_export_hands_over_files_analysis_and_store_rows(batch, tmp_path, workbench):
+    out, _ = batch
     target = tmp_path / "handover.zip"
     r = workbench("export", EXAMPLES / HARBOURSIDE, "--out", target, "--store", out)
     assert r.exit_code == 0, r
