@@ -1,7 +1,7 @@
 """Batch speed: N synthetic clients through `workbench run`, beside the baselines, in one run.
 
     .venv/bin/python benchmarks/bench_batch.py [--clients 100] [--naive-sample 5] [--papermill-sample 10]
-                                               [--pdf-sample 5] [--jobs 2]
+                                               [--pdf-sample 5] [--jobs 2] [--engine all|dask]
 
 Synthetic clients are copies of the example engagements with new ids and perturbed answers. Every line
 produces the three notebooks, the HTML report and the roadmap workbook per client:
@@ -14,9 +14,15 @@ produces the three notebooks, the HTML report and the roadmap workbook per clien
   --no-input`, on a sample;
 - floor: the notebooks' own code (the same analysis, chart, table and workbook functions) called directly for
   every client in one warm Python process: the work itself, with no kernel, no notebook and no report;
-- PDF on top: `--formats html,xlsx,pdf` minus `--formats html,xlsx` on a sample, per client.
+- PDF on top: `--formats html,xlsx,pdf` minus `--formats html,xlsx` on a sample, per client;
+- dask engine: the same command with `--engine dask --inputs ship`, all N clients, on a LocalCluster of
+  --jobs single-threaded workers: every client's input files travel with its task and its outputs come back
+  to the coordinator, as with remote workers. Beside it: the time a worker spends per client (run.json's
+  steps) and the CPU the coordinator process (which holds the local cluster's scheduler) spends per client,
+  the two figures the README's throughput for N machines is calculated from.
 
-Prints seconds per client for each line and the ratios the fast engine is judged by.
+`--engine dask` runs only the fast and dask lines. Prints seconds per client for each line and the ratios the
+engines are judged by.
 """
 from __future__ import annotations
 
@@ -80,7 +86,7 @@ class PeakMemory:
         import psutil
 
         self.root = psutil.Process(pid)
-        self.pss = self.rss = 0
+        self.pss = self.rss = self.cpu = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
         self.thread.start()
@@ -101,6 +107,11 @@ class PeakMemory:
                     rss += info.rss
                 except psutil.Error:
                     pass
+            try:
+                cpu = self.root.cpu_times()
+                self.cpu = cpu.user + cpu.system  # the root process alone, last seen before it ended
+            except psutil.Error:
+                pass
             self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
             self.stop.wait(0.2)
 
@@ -110,10 +121,10 @@ class PeakMemory:
 
 
 def workbench_run(clients_dir: Path, out: Path, jobs: int, formats: str, engine: str = "fast",
-                  memory: bool = False) -> tuple[float, PeakMemory | None]:
+                  memory: bool = False, extra: tuple = ()) -> tuple[float, PeakMemory | None]:
     t = time.perf_counter()
     proc = subprocess.Popen([str(BIN / "workbench"), "run", "--all", str(clients_dir), "--out", str(out),
-                             "--jobs", str(jobs), "--formats", formats, "--engine", engine],
+                             "--jobs", str(jobs), "--formats", formats, "--engine", engine, *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = PeakMemory(proc.pid) if memory else None
     output, _ = proc.communicate()
@@ -172,6 +183,14 @@ def floor(clients: list[Path], out: Path) -> float:
     return time.perf_counter() - t
 
 
+def worker_seconds(out: Path) -> float:
+    """Seconds of worker time per client: the steps each client's run.json records, averaged."""
+    import json
+
+    runs = [json.loads(f.read_text()) for f in out.glob("*/run.json")]
+    return sum(sum(s["seconds"] for s in r["steps"]) for r in runs) / len(runs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=100)
@@ -179,36 +198,52 @@ def main() -> None:
     ap.add_argument("--papermill-sample", type=int, default=10)
     ap.add_argument("--pdf-sample", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--engine", choices=["all", "dask"], default="all",
+                    help="'dask': only the fast and dask lines")
     args = ap.parse_args()
+    everything = args.engine == "all"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         clients = make_clients(args.clients, tmp / "clients")
         t_fast, peak = workbench_run(tmp / "clients", tmp / "fast", args.jobs, "html,xlsx", memory=True)
-        pm_dir = sample(clients, args.papermill_sample, tmp / "pm-sample")
-        t_pm, _ = workbench_run(pm_dir, tmp / "papermill", args.jobs, "html,xlsx", engine="papermill")
-        pdf_dir = sample(clients, args.pdf_sample, tmp / "pdf-sample")
-        t_with_pdf, _ = workbench_run(pdf_dir, tmp / "with-pdf", args.jobs, "html,xlsx,pdf")
-        t_without_pdf, _ = workbench_run(pdf_dir, tmp / "without-pdf", args.jobs, "html,xlsx")
-        t_naive = naive(clients[:args.naive_sample], tmp / "naive")
-        t_floor = floor(clients, tmp / "floor")
-    per = {"fast": t_fast / args.clients, "papermill": t_pm / args.papermill_sample,
-           "naive": t_naive / args.naive_sample, "floor": t_floor / args.clients}
+        t_dask, dask_peak = workbench_run(tmp / "clients", tmp / "dask", args.jobs, "html,xlsx", engine="dask",
+                                          memory=True, extra=("--inputs", "ship"))
+        w_fast, w_dask = worker_seconds(tmp / "fast"), worker_seconds(tmp / "dask")
+        if everything:
+            pm_dir = sample(clients, args.papermill_sample, tmp / "pm-sample")
+            t_pm, _ = workbench_run(pm_dir, tmp / "papermill", args.jobs, "html,xlsx", engine="papermill")
+            pdf_dir = sample(clients, args.pdf_sample, tmp / "pdf-sample")
+            t_with_pdf, _ = workbench_run(pdf_dir, tmp / "with-pdf", args.jobs, "html,xlsx,pdf")
+            t_without_pdf, _ = workbench_run(pdf_dir, tmp / "without-pdf", args.jobs, "html,xlsx")
+            t_naive = naive(clients[:args.naive_sample], tmp / "naive")
+            t_floor = floor(clients, tmp / "floor")
+    per = {"fast": t_fast / args.clients, "dask": t_dask / args.clients}
     print(f"{args.clients} synthetic clients, 3 notebooks + HTML report + XLSX workbook each, {args.jobs} jobs "
           f"({os.cpu_count()} cores)")
     print(f"  {'line':58s} {'clients':>7s} {'total s':>8s} {'s/client':>9s}")
     rows = [("workbench run, fast engine (default)", args.clients, t_fast, per["fast"]),
-            ("workbench run --engine papermill", args.papermill_sample, t_pm, per["papermill"]),
-            ("naive loop: papermill + nbconvert commands, one by one", args.naive_sample, t_naive, per["naive"]),
-            ("floor: the same functions in one warm process, 1 core", args.clients, t_floor, per["floor"])]
+            ("workbench run --engine dask --inputs ship (LocalCluster)", args.clients, t_dask, per["dask"])]
+    if everything:
+        per.update(papermill=t_pm / args.papermill_sample, naive=t_naive / args.naive_sample,
+                   floor=t_floor / args.clients)
+        rows += [("workbench run --engine papermill", args.papermill_sample, t_pm, per["papermill"]),
+                 ("naive loop: papermill + nbconvert commands, one by one", args.naive_sample, t_naive, per["naive"]),
+                 ("floor: the same functions in one warm process, 1 core", args.clients, t_floor, per["floor"])]
     for name, n, total, each in rows:
         print(f"  {name:58s} {n:7d} {total:8.1f} {each:9.3f}")
-    print(f"  ratio naive loop / fast:        {per['naive'] / per['fast']:6.1f}x   (target >= 15)")
-    print(f"  ratio papermill engine / fast:  {per['papermill'] / per['fast']:6.1f}x   (target >= 5)")
-    print(f"  fast batch / floor:             {t_fast / t_floor:6.2f}x   (target <= 2)")
+    if everything:
+        print(f"  ratio naive loop / fast:        {per['naive'] / per['fast']:6.1f}x   (target >= 15)")
+        print(f"  ratio papermill engine / fast:  {per['papermill'] / per['fast']:6.1f}x   (target >= 5)")
+        print(f"  fast batch / floor:             {t_fast / t_floor:6.2f}x   (target <= 2)")
+    print(f"  dask overhead per client:       {100 * (per['dask'] / per['fast'] - 1):+6.1f} %  (target within 20 %)")
+    print(f"  worker time per client:         fast {w_fast:.2f} s, dask {w_dask:.2f} s (one worker thread)")
+    print(f"  coordinator CPU per client:     fast {peak.cpu / args.clients * 1000:.0f} ms, dask "
+          f"{dask_peak.cpu / args.clients * 1000:.0f} ms (dask: with the local cluster's scheduler)")
     print(f"  peak memory of the fast run:    {peak.pss / 2**30:6.2f} GiB PSS ({peak.rss / 2**30:.2f} GiB RSS summed "
-          f"over processes; target < 2 GiB)")
-    print(f"  PDF on top: {(t_with_pdf - t_without_pdf) / args.pdf_sample:5.2f} s per client "
-          f"(WeasyPrint, one engine per worker, measured on {args.pdf_sample} clients)")
+          f"over processes; target < 2 GiB); dask run {dask_peak.pss / 2**30:.2f} GiB PSS")
+    if everything:
+        print(f"  PDF on top: {(t_with_pdf - t_without_pdf) / args.pdf_sample:5.2f} s per client "
+              f"(WeasyPrint, one engine per worker, measured on {args.pdf_sample} clients)")
 
 
 if __name__ == "__main__":

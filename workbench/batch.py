@@ -424,10 +424,11 @@ class _Events:
         self.conn.send(("event", event))
 
 
-def warm_up_worker(executor: Executor, formats: tuple) -> None:
-    """What a batch worker does once, before its first client (local worker processes and Dask workers)."""
+def warm_up_worker(executor: Executor, formats: tuple, wait: bool = True) -> None:
+    """What a batch worker does once, before its first client (local worker processes and Dask workers);
+    `wait=False`: the engine gets ready in the background (a Dask worker must not block its event loop)."""
     os.environ["WORKBENCH_BATCH"] = "1"  # kernels inherit it: notebooks leave out the live workshop panels
-    executor.start()
+    executor.start(wait)
     from workbench import reports
 
     importlib.import_module("papermill")  # imported once here, not in the first client's time

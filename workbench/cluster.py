@@ -126,11 +126,12 @@ _STATE: dict = {}
 
 
 def _warm(formats: tuple) -> dict:
-    """This worker process's executor (fork server started), report exporter and code hash, made once."""
+    """This worker process's executor (fork server started; it finishes its imports in the background),
+    report exporter and code hash, made once."""
     with _WARM_LOCK:
         if "executor" not in _STATE:
             executor = get_executor(NOTEBOOK_ENGINE)
-            warm_up_worker(executor, formats)
+            warm_up_worker(executor, formats, wait=False)
             _STATE.update(executor=executor, code=code_hash(), pdf="pdf" in formats)
         elif "pdf" in formats and not _STATE["pdf"]:
             from workbench import reports
@@ -155,7 +156,12 @@ class WarmWorker(WorkerPlugin):
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
             except ValueError:
                 pass
-        _warm(self.formats)
+        # Dask's statistical profiler samples the running task's stack every 10 ms for the dashboard; a task
+        # here is a whole client, so the profile tells nothing, and the sampling costs the client CPU.
+        for name in ("profile", "profile-cycle"):
+            if name in worker.periodic_callbacks:
+                worker.periodic_callbacks[name].stop()
+        _warm(self.formats)  # in the worker's main thread: the fork server lives as long as the worker
 
     def teardown(self, worker) -> None:
         executor = _STATE.pop("executor", None)
@@ -213,6 +219,26 @@ def client_task(job: Job, files: dict[str, bytes] | None, staging: str, formats:
 
 # ---------------------------------------------------------------- the coordinator's side
 
+class _Background(threading.Thread):
+    """A call made in a thread; result() waits for it and raises what it raised."""
+
+    def __init__(self, fn):
+        super().__init__(daemon=True)
+        self.fn, self.error = fn, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.fn()
+        except BaseException as exc:  # handed to result()
+            self.error = exc
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
 class DaskPool:
     """The local WorkerPool's interface (`run(todo, done, event)`) on a Dask cluster: `scheduler` an
     address (tcp://HOST:PORT), or None for a LocalCluster of `n` single-threaded worker processes."""
@@ -254,13 +280,15 @@ class DaskPool:
                       f"{ALLOWED_FAILURES} (start it with DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="
                       f"{ALLOWED_FAILURES})")
         else:
-            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                                  "distributed.worker.profile.enabled": False}):
                 self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                             dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster, set_as_default=False)
             self.address = self.cluster.scheduler_address
-        self.client.register_plugin(WarmWorker(self.formats, quiet_sigint=self.cluster is not None),
-                                    name=WarmWorker.name)
+        # The workers warm up (a few seconds) while the coordinator reads the clients; run() waits for it.
+        plugin = WarmWorker(self.formats, quiet_sigint=self.cluster is not None)
+        self.warming = _Background(lambda: self.client.register_plugin(plugin, name=WarmWorker.name))
 
     def __enter__(self) -> "DaskPool":
         return self
@@ -280,6 +308,7 @@ class DaskPool:
         in OUT/ by then), `event(client, step, state, seconds)` for the progress bar. Ctrl-C cancels what
         is not finished and leaves OUT/ as it was for those clients."""
         self.event = event
+        self.warming.result()
         inbox: queue.Queue = queue.Queue()
         self.client.subscribe_topic(self.topic, lambda ev: inbox.put(ev[1]))
         waiting = list(reversed(todo))

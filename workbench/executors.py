@@ -28,8 +28,9 @@ class Executor(ABC):
         """Run `notebook` with `parameters` into `output` (kept even on failure), the kernel's own messages
         to `log`; raise NotebookFailed."""
 
-    def start(self) -> None:
-        """Prepare what the engine keeps between clients, before the first one (nothing, for most)."""
+    def start(self, wait: bool = True) -> None:
+        """Prepare what the engine keeps between clients, before the first one (nothing, for most);
+        `wait=False`: let it get ready in the background, and wait for it at first use instead."""
 
     def finish_client(self) -> None:
         """A client's notebooks are done (or one failed): release what the engine held for that client."""
@@ -96,11 +97,11 @@ class FastExecutor(PapermillExecutor):
             self.kernel.close()
             self.kernel = None
 
-    def start(self) -> None:
+    def start(self, wait: bool = True) -> None:
         """Start the fork server now rather than at the first notebook."""
         from workbench.forkserver import ForkServer
 
-        ForkServer.get()
+        ForkServer.get(wait)
 
     def close(self) -> None:
         from workbench.forkserver import ForkServer

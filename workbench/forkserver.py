@@ -172,15 +172,24 @@ class ForkServer:
         self.proc = subprocess.Popen([sys.executable, "-m", "workbench.forkserver"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                      cwd=Path(__file__).resolve().parent.parent)
-        ready = self.proc.stdout.readline()
-        if not ready.startswith(b'{"ready"'):
-            raise RuntimeError(f"the kernel fork server did not start (exit code {self.proc.poll()})")
+        self.ready = False
+
+    def _wait_ready(self) -> None:
+        """Block until the server has done its imports (it says so on its first line)."""
+        if not self.ready:
+            if not self.proc.stdout.readline().startswith(b'{"ready"'):
+                raise RuntimeError(f"the kernel fork server did not start (exit code {self.proc.poll()})")
+            self.ready = True
 
     @classmethod
-    def get(cls) -> "ForkServer":
+    def get(cls, wait: bool = True) -> "ForkServer":
+        """The server, started if need be; `wait=False` returns while it is still importing (it is then
+        waited for at its first fork)."""
         with cls._lock:
             if cls._instance is None or cls._instance.proc.poll() is not None:
                 cls._instance = cls()
+            if wait:
+                cls._instance._wait_ready()
             return cls._instance
 
     @classmethod
@@ -192,6 +201,7 @@ class ForkServer:
 
     def fork(self, argv: list[str], cwd: str, env: dict, log: str) -> int:
         with self._lock:
+            self._wait_ready()
             request = {"argv": argv, "cwd": cwd, "env": env, "log": log}
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()
