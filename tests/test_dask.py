@@ -235,6 +235,10 @@ def test_a_scheduler_that_does_not_answer_is_named_before_anything_runs(tmp_path
     assert not (tmp_path / "out").exists()
     r = run(EXAMPLES / "northbank-it-service-desk", "--out", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9")
     assert r.returncode == 2 and "--engine dask" in r.stderr
+    r = run(EXAMPLES / "northbank-it-service-desk", "--out", tmp_path / "out", "--engine", "dask", "--scheduler",
+            "tcp://127.0.0.1:9", "--jobs", "2")
+    assert r.returncode == 2 and "--jobs" in r.stderr and "dask worker --nworkers" in r.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_inputs_over_the_limit_are_refused_with_the_way_out(tmp_path):
