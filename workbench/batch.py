@@ -331,6 +331,9 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
         if scheduler or inputs:
             raise InputError([Problem("--scheduler" if scheduler else "--inputs",
                                       f"is for --engine {DASK}; found --engine {engine}")])
+    if scheduler and jobs:
+        raise InputError([Problem("--jobs", "sizes the local cluster; with --scheduler the workers you started run "
+                                            "the clients (dask worker --nworkers N); expected one of the two")])
     check_parameters(dict(params, engagement="", output_dir=""))
     code = code_hash()
     jobs = jobs or os.cpu_count() or 1

@@ -13,7 +13,7 @@ from assessment.problems import InputError, Problem
 from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
 from workbench.profile_output import text_table
-from workbench.executors import ENGINES
+from workbench.executors import ENGINES, INPUT_MODES
 from workbench.kpis import kpi_measurements
 from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
                                   write_questionnaire)
@@ -140,7 +140,7 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 @click.option("--scheduler", metavar="tcp://HOST:PORT",
               help="With --engine dask: the `dask scheduler` whose workers run the clients (default: a local "
                    "cluster of --jobs workers on this machine).")
-@click.option("--inputs", type=click.Choice(["ship", "shared"]),
+@click.option("--inputs", type=click.Choice(INPUT_MODES),
               help="With --engine dask: 'ship' sends each client's input files with its task; 'shared' has workers "
                    "read them at the same path (a shared drive). Default: ship with --scheduler, else shared.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -165,9 +165,6 @@ def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, scheduler, inp
     clients = discover(list(folders), all_dir)
     if not clients:
         raise InputError([Problem("command line", "no clients: give engagement folders or --all DIR")])
-    if scheduler and jobs:
-        raise InputError([Problem("--jobs", "sizes the local cluster; with --scheduler the workers you started run "
-                                            "the clients (dask worker --nworkers N); expected one of the two")])
     progress = Progress(len(clients))
     try:
         results = run_batch(clients, out, jobs or 0, chosen, engine, parse_params(params), resume, timeout, progress,

@@ -40,12 +40,11 @@ from pathlib import Path
 from assessment.problems import InputError, Problem
 from workbench.batch import (ClientResult, Job, _packages, build_client, code_hash, fail_client, finish,
                              staging_for, warm_up_worker)
-from workbench.executors import get_executor
+from workbench.executors import INPUT_MODES, get_executor
 from distributed import WorkerPlugin
 
 NOTEBOOK_ENGINE = "fast"     # how the workers execute notebooks
 MAX_INPUT_BYTES = 64 * 2**20  # what one task may carry; bigger engagements: --inputs shared
-INPUT_MODES = ("ship", "shared")
 TEXT_OUTPUTS = {".ipynb", ".json", ".log", ".html", ".txt", ".csv", ".md"}
 ALLOWED_FAILURES = 1          # a lost worker's client is retried once, then failed
 NO_WORKERS_GRACE = 120.0      # seconds the run waits for a worker to (re)appear before failing what is left
@@ -93,9 +92,12 @@ def unpack_inputs(files: dict[str, bytes], root: Path) -> None:
 
 
 def unmap(value, paths: dict[str, str]):
-    """`value` with the worker's scratch paths (keys of `paths`) turned back into the coordinator's."""
-    if isinstance(value, str):
+    """`value` (text, bytes, or lists and dicts of them) with the worker's scratch paths (keys of `paths`)
+    turned back into the coordinator's."""
+    if isinstance(value, (str, bytes)):
         for worker_path, coordinator_path in paths.items():
+            if isinstance(value, bytes):
+                worker_path, coordinator_path = worker_path.encode(), coordinator_path.encode()
             value = value.replace(worker_path, coordinator_path)
         return value
     if isinstance(value, dict):
@@ -111,10 +113,7 @@ def collect_outputs(staging: Path, paths: dict[str, str]) -> dict[str, bytes]:
     for p in sorted(staging.rglob("*")):
         if p.is_file():
             data = p.read_bytes()
-            if p.suffix in TEXT_OUTPUTS:
-                for worker_path, coordinator_path in paths.items():
-                    data = data.replace(worker_path.encode(), coordinator_path.encode())
-            out[str(p.relative_to(staging))] = data
+            out[str(p.relative_to(staging))] = unmap(data, paths) if p.suffix in TEXT_OUTPUTS else data
     return out
 
 
@@ -192,7 +191,7 @@ def client_task(job: Job, files: dict[str, bytes] | None, staging: str, formats:
         state = _warm(tuple(formats))
         base = {"worker": worker.address, "packages": _packages()}
         if state["code"] != code:
-            return dict(base, lost=(f"worker {worker.address} runs a different Maturity Workbench (code, notebooks or "
+            return dict(base, refused=(f"worker {worker.address} runs a different Maturity Workbench (code, notebooks or "
                                     f"templates hash {state['code'][:12]}, this run's is {code[:12]}); expected "
                                     "the same version on every worker: install the coordinator's commit there"))
         scratch = Path(tempfile.mkdtemp(prefix=f"workbench-{job.client_id}-", dir=worker.local_directory))
@@ -203,9 +202,9 @@ def client_task(job: Job, files: dict[str, bytes] | None, staging: str, formats:
                 unpack_inputs(files, root)
                 local, paths[str(root)] = dataclasses.replace(job, folder=mirror(root, job.folder)), ""
             elif not (job.folder / "client.yaml").is_file():
-                return dict(base, lost=f"{job.folder} is not on worker {worker.address} ({worker.host}); with "
-                                       "--inputs shared every worker must see the engagements at the same path; "
-                                       "expected that, or --inputs ship")
+                return dict(base, refused=f"{job.folder} is not on worker {worker.address} ({worker.host}); with "
+                                          "--inputs shared every worker must see the engagements at the same path; "
+                                          "expected that, or --inputs ship")
             events = _Events(worker, topic)
             result, steps, error = build_client(local, scratch / "out", tuple(formats), state["executor"], params,
                                                 timeout, events)
@@ -255,6 +254,9 @@ class DaskPool:
                                                   + ", ".join(INPUT_MODES))])
         self.code = code or code_hash()
         self.cluster, self.event = None, None
+        self.attempts: dict[str, list[str]] = {}  # client -> the workers its task was tried on
+        self.shown: set = set()                     # (client, step, state) already reported
+        self.started: dict[str, float] = {}         # client -> when its task was sent
         self.topic = f"workbench-{uuid.uuid4().hex[:12]}"
         if scheduler:
             try:
@@ -270,6 +272,7 @@ class DaskPool:
                 self.client.close()
                 raise InputError([Problem("--scheduler", f"the scheduler at {scheduler} has no workers; expected "
                                                          f"some, started with `dask worker {scheduler} --nthreads 1`")])
+
             def set_allowed_failures(n: int, dask_scheduler=None) -> int:  # sent by value, run by the scheduler
                 before, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, n
                 return before
@@ -312,10 +315,7 @@ class DaskPool:
         inbox: queue.Queue = queue.Queue()
         self.client.subscribe_topic(self.topic, lambda ev: inbox.put(ev[1]))
         waiting = list(reversed(todo))
-        running: dict = {}  # future -> job
-        self.attempts: dict[str, list[str]] = {}
-        self.shown: set = set()
-        started: dict[str, float] = {}
+        running: dict = {}  # future -> (job, its staging folder under OUT)
         no_workers_since, threads, asked = None, 0, 0.0
         try:
             while waiting or running:
@@ -326,23 +326,23 @@ class DaskPool:
                 window = max(1, threads)
                 while waiting and len(running) < window:
                     job = waiting.pop()
-                    started[job.client_id] = time.perf_counter()
+                    self.started[job.client_id] = time.perf_counter()
                     try:
                         files = None if self.inputs == "shared" else pack_inputs(job.folder)
                     except InputError as exc:
-                        done(self._failed(job, "inputs", exc.render(), started))
+                        done(self._failed(job, "inputs", exc.render()))
                         continue
                     staging = staging_for(self.out, job)
                     fut = self.client.submit(client_task, job, files, str(staging), self.formats, self.params,
                                              self.timeout, self.code, self.topic, pure=False,
                                              key=f"workbench-client-{staging.name}")
                     running[fut] = job, staging
-                self._drain(inbox, event)
+                self._drain(inbox)
                 finished = [fut for fut in running if fut.done()]
                 for fut in finished:
                     job, staging = running.pop(fut)
-                    self._drain(inbox, event)
-                    done(self._publish(job, staging, fut, started, event))
+                    self._drain(inbox)
+                    done(self._publish(job, staging, fut))
                     fut.release()
                 if not finished:
                     time.sleep(0.02)
@@ -354,11 +354,10 @@ class DaskPool:
                         for fut, (job, _) in list(running.items()):
                             fut.cancel()
                             done(self._failed(job, "worker", f"no Dask worker was connected to {self.address} for "
-                                                             f"{NO_WORKERS_GRACE:.0f} s; expected running workers",
-                                              started))
+                                                             f"{NO_WORKERS_GRACE:.0f} s; expected running workers"))
                         running.clear()
                         for job in reversed(waiting):
-                            done(self._failed(job, "worker", "not run: the cluster had no workers", started))
+                            done(self._failed(job, "worker", "not run: the cluster had no workers"))
                         waiting.clear()
         except BaseException:
             self.client.cancel(list(running), force=True)  # Ctrl-C: nothing unfinished reaches OUT/
@@ -366,7 +365,7 @@ class DaskPool:
         finally:
             self.client.unsubscribe_topic(self.topic)
 
-    def _drain(self, inbox: queue.Queue, event) -> None:
+    def _drain(self, inbox: queue.Queue) -> None:
         while True:
             try:
                 msg = inbox.get_nowait()
@@ -376,27 +375,26 @@ class DaskPool:
                 _, client, worker = msg
                 tried = self.attempts.setdefault(client, [])
                 tried.append(worker)
-                if len(tried) > 1 and event:
-                    event(client, "worker", "retried", 0.0)
+                if len(tried) > 1 and self.event:
+                    self.event(client, "worker", "retried", 0.0)
             else:
-                self._show(event, *msg[1:])
+                self._show(*msg[1:])
 
-    def _show(self, event, client: str, step: str, state: str, seconds: float) -> None:
+    def _show(self, client: str, step: str, state: str, seconds: float) -> None:
         """Each step's outcome once, even when a retried client runs its steps again."""
         if state == "start" or (client, step, state) not in self.shown:
             self.shown.add((client, step, state))
-            if event:
-                event(client, step, state, seconds)
+            if self.event:
+                self.event(client, step, state, seconds)
 
-    def _failed(self, job: Job, step: str, message: str, started: dict, staging: Path | None = None) -> ClientResult:
-        if self.event:
-            self.event(job.client_id, step, "failed", 0.0)
+    def _failed(self, job: Job, step: str, message: str, staging: Path | None = None) -> ClientResult:
+        self._show(job.client_id, step, "failed", 0.0)
         return fail_client(job, self.out, staging or staging_for(self.out, job), step, message,
-                           time.perf_counter() - started[job.client_id], "dask", self.formats, self.params,
+                           time.perf_counter() - self.started[job.client_id], "dask", self.formats, self.params,
                            notebook_engine=NOTEBOOK_ENGINE, scheduler=self.address,
                            workers=self.attempts.get(job.client_id, []))
 
-    def _publish(self, job: Job, staging: Path, fut, started: dict, event) -> ClientResult:
+    def _publish(self, job: Job, staging: Path, fut) -> ClientResult:
         """Write what the worker returned into OUT/ (the local batch's staging and swap), or fail the client."""
         from distributed import KilledWorker
 
@@ -412,13 +410,13 @@ class DaskPool:
                 message = f"the task failed on the cluster: {type(exc).__name__}: {exc}"
             else:
                 message = f"the cluster cancelled this client's task ({fut.status}), e.g. the scheduler restarted"
-            return self._failed(job, "worker", message, started, staging)
+            return self._failed(job, "worker", message, staging)
         payload = fut.result()
-        if "lost" in payload:
+        if "refused" in payload:
             self.attempts.setdefault(job.client_id, [payload["worker"]])
-            return self._failed(job, "worker", payload["lost"], started, staging)
+            return self._failed(job, "worker", payload["refused"], staging)
         for ev in payload["events"]:  # any the scheduler had not passed on yet
-            self._show(event, *ev)
+            self._show(*ev)
         result: ClientResult = payload["result"]
         staging.mkdir(parents=True)
         for name, data in payload["files"].items():
