@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from assessment.problems import InputError, Problem
-from assessment.yamlfile import parse_validated, yaml_path
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from assessment.problems import InputError, Problem, reading
+from assessment.textfile import is_file
+from assessment.yamlfile import parse_validated, read_yaml_text, yaml_path
 
 Aggregate = Literal["weighted_mean", "mean", "sum", "min", "max"]
 Layer = Literal["roots", "trunk", "crown"]
@@ -29,11 +30,16 @@ AGGREGATE_TEXT = {
     "min": "the lowest of its {children} (it is only as strong as its weakest part)",
     "max": "the highest of its {children}",
 }
+UNANSWERED_TEXT = {
+    "exclude": "A question a respondent left unanswered is left out of their scores (the model's rule: exclude).",
+    "zero": "A question a respondent left unanswered counts as 0 in their scores, as OWASP SAMM scores it "
+            "(the model's rule: zero).",
+}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Level(_Strict):
@@ -110,12 +116,18 @@ class MaturityModel(_Strict):
     description: str = ""
     levels: list[Level] = Field(min_length=2)
     level_rule: Literal["floor", "round"] = "floor"
+    unanswered: Literal["exclude", "zero"] = "exclude"  # a question a respondent left blank: left out, or 0
     scales: dict[str, Scale]
     importance_scale: str | None = None
     tiers: list[Tier] = Field(min_length=2)
     dimension_tier: str
     overall: Overall = Overall()
     areas: list[Area] = Field(min_length=1)
+    _source_note: str | None = PrivateAttr(None)  # set by load_model when the file was not UTF-8
+
+    @property
+    def source_note(self) -> str | None:
+        return self._source_note
 
     @field_validator("version", mode="before")
     @classmethod
@@ -235,6 +247,7 @@ class MaturityModel(_Strict):
                      + AGGREGATE_TEXT[self.overall.aggregate].format(
                          children=f"{tiers[0].name.lower()} scores") + ".")
         lines.append("Answers 'not applicable' and 'don't know' are left out, never counted as zero.")
+        lines.append(UNANSWERED_TEXT[self.unanswered])
         rule = ("the highest level whose value the score reaches" if self.level_rule == "floor"
                 else "the level nearest to the score")
         lines.append(f"A score maps to {rule}.")
@@ -267,7 +280,7 @@ def resolve_model_path(ref: str | Path, base: Path | None = None) -> Path:
     path = Path(ref_s)
     if not path.is_absolute() and base is not None:
         path = base / path
-    if path.is_file():
+    if is_file(path):
         return path
     raise InputError([Problem(str(ref_s), "no such model: expected a built-in model id ("
                               + ", ".join(sorted(known)) + ") or the path of a model YAML file")],
@@ -282,7 +295,10 @@ def load_model(ref: str | Path, base: Path | None = None) -> MaturityModel:
     path = resolve_model_path(ref, base)
     key = (str(path.resolve()), path.stat().st_mtime)
     if key not in _model_cache:
-        _model_cache[key] = parse_model(path.read_text(encoding="utf-8"), source=str(path))
+        with reading(str(path)):
+            text = read_yaml_text(path, str(path), "a maturity model in YAML")
+            _model_cache[key] = parse_model(text.text, source=str(path))
+        _model_cache[key]._source_note = text.note(str(path))
     return _model_cache[key]
 
 
@@ -358,6 +374,13 @@ def _semantic_problems(raw: dict) -> list[tuple[tuple, str]]:
         if isinstance(w, (int, float)) and w < 0:
             out.append((loc + ("weight",), f"weight must be zero or more, found {w}"))
 
+    def check_weighted(loc: tuple, label: str, rule: str, *parts: Any) -> None:
+        """A weighted mean whose parts all weigh 0 divides by zero: such an area could never have a score."""
+        children = [c for part in parts if isinstance(part, list) for c in part if isinstance(c, dict)]
+        if rule == "weighted_mean" and children and all(c.get("weight", 1) == 0 for c in children):
+            out.append((loc, f"{label}: every one of its {len(children)} parts has weight 0, so it could never "
+                             "score; expected at least one weight above 0"))
+
     def walk(areas: Any, depth: int, loc: tuple) -> int:
         """Returns the number of questions under these areas."""
         if not isinstance(areas, list):
@@ -407,6 +430,8 @@ def _semantic_problems(raw: dict) -> list[tuple[tuple, str]]:
                                                    f"expected one of: {', '.join(sorted(scales))}"))
                 check_weight(qloc, q)
             n += walk(subs, depth + 1, here + ("areas",))
+            rule = tiers[depth].get("aggregate") if depth < len(tiers) and isinstance(tiers[depth], dict) else None
+            check_weighted(here, label, rule or "weighted_mean", questions, subs)
             if depth == dim_depth:
                 if n == 0:
                     out.append((here, f"dimension {aid!r} has no questions"))
@@ -427,4 +452,6 @@ def _semantic_problems(raw: dict) -> list[tuple[tuple, str]]:
         return total
 
     walk(raw.get("areas"), 0, ("areas",))
+    overall = raw.get("overall") if isinstance(raw.get("overall"), dict) else {}
+    check_weighted(("areas",), "the overall score", overall.get("aggregate", "weighted_mean"), raw.get("areas"))
     return out

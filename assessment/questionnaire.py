@@ -12,7 +12,7 @@ from pathlib import Path
 from assessment.model import MaturityModel
 from assessment.problems import Problem
 from assessment.roles import RoleGroup
-from assessment.sheets import fit_rows, print_setup
+from assessment.sheets import fit_rows, print_setup, safe_cell
 from assessment.tables import read_excel, sheet_rows
 
 MARKER = "workbench-questionnaire"
@@ -22,6 +22,11 @@ META_SHEET = "_workbench"
 LIST_SHEET = "Lists"
 HEADERS = ["Question ID", "#", "Domain", "Dimension", "Question", "Your answer", "Importance (optional)",
            "Comment (optional)", "Evidence (optional)"]
+UNANSWERED_ADVICE = {
+    "exclude": "A question you leave blank is left out of the scores. Please answer every question you can.",
+    "zero": "Please answer every question: under this model's method a question left blank counts as the lowest "
+            "answer (0), as if the practice did not exist. Choose 'Not applicable' where it truly does not apply.",
+}
 NAME_LABEL, ROLE_LABEL = "Your name (optional)", "Your role"
 COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based column index by header
 WIDTHS = {"A": 10, "B": 5, "C": 20, "D": 26, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
@@ -59,6 +64,7 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
                               "customers, and add a comment or evidence. 4. Save the file and return it."),
         ("Not applicable / Don't know", "Choose these when a question does not apply or when you cannot "
                                         "judge it. They are left out of the scores, never counted as zero."),
+        ("Unanswered questions", UNANSWERED_ADVICE[model.unanswered]),
         ("Confidentiality", "Answers are reported by role group, never by person."),
         (None, None),
     ]
@@ -71,10 +77,10 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
         lines.append((None, None))
     for r, (a, b) in enumerate(lines, start=1):
         if a is not None:
-            ins.cell(r, 1, a).font = bold
-            ins.cell(r, 1).alignment = wrap
+            cell = safe_cell(ins, r, 1, a)
+            cell.font, cell.alignment = bold, wrap
         if b is not None:
-            ins.cell(r, 2, b).alignment = wrap
+            safe_cell(ins, r, 2, b).alignment = wrap
     ins["A1"].font = Font(bold=True, size=14)
     ins["A1"].alignment = Alignment(wrap_text=False)
     fit_rows(ins, ins_widths, first_row=2)
@@ -86,9 +92,9 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
     columns = [("roles", [r.name for r in roles])]
     columns += [(sid, [s.display_label(o) for o in s.options]) for sid, s in model.scales.items()]
     for j, (key, values) in enumerate(columns, start=1):
-        lists.cell(1, j, key)
+        safe_cell(lists, 1, j, key)
         for i, v in enumerate(values, start=2):
-            lists.cell(i, j, v)
+            safe_cell(lists, i, j, v)
         letter = get_column_letter(j)
         list_ranges[key] = f"{LIST_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     lists.sheet_state = "hidden"
@@ -97,15 +103,15 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate([("marker", MARKER), ("format", FORMAT_VERSION), ("model_id", model.id),
                                 ("model_version", model.version), ("client_id", client_id)], start=1):
-        meta.cell(i, 1, k)
-        meta.cell(i, 2, v)
+        safe_cell(meta, i, 1, k)
+        safe_cell(meta, i, 2, v)
     meta.sheet_state = "hidden"
 
     # -- Questionnaire
     ws = wb.create_sheet(SHEET, 1)
-    ws["B1"] = f"{client_name}: service maturity questionnaire"
-    ws["B1"].font = Font(bold=True, size=14)
-    ws["C3"], ws["C4"] = NAME_LABEL, ROLE_LABEL
+    safe_cell(ws, 1, 2, f"{client_name}: service maturity questionnaire").font = Font(bold=True, size=14)
+    safe_cell(ws, 3, 3, NAME_LABEL)
+    safe_cell(ws, 4, 3, ROLE_LABEL)
     for ref in ("C3", "C4"):
         ws[ref].font = bold
     for ref in (NAME_CELL, ROLE_CELL):
@@ -117,7 +123,7 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
     role_dv.add(ROLE_CELL)
     header_row = 6
     for j, h in enumerate(HEADERS, start=1):
-        c = ws.cell(header_row, j, h)
+        c = safe_cell(ws, header_row, j, h)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = head_fill
         c.alignment = wrap
@@ -138,7 +144,7 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
         dim = q.dimension
         values = [q.question, i, areas.loc[q.top, "name"], areas.loc[dim, "name"] if dim else "", q.text]
         for j, v in enumerate(values, start=1):
-            ws.cell(r, j, v).alignment = wrap
+            safe_cell(ws, r, j, v).alignment = wrap
         for name in ("Your answer", "Importance (optional)", "Comment (optional)", "Evidence (optional)"):
             ws.cell(r, COL[name] + 1).alignment = wrap
         ans = ws.cell(r, COL["Your answer"] + 1)

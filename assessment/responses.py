@@ -21,9 +21,10 @@ from pydantic import BaseModel, ConfigDict
 from assessment.answers import (INVALID, MISSING, VALUE, ScaleReader, decode_answers, header_key, normalise_each,
                                 normalise_text, parse_number)
 from assessment.model import MaturityModel
-from assessment.problems import InputError, Problem
+from assessment.problems import InputError, Problem, reading
 from assessment.questionnaire import is_questionnaire, open_workbook, read_returned
 from assessment.roles import RoleGroup, role_lookup
+from assessment.textfile import encoding_note
 from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, first_sheet_table, read_csv
 
 ANONYMOUS = {"anonymous", "anon", "n/a", "-"}
@@ -58,7 +59,7 @@ _ID_LEAD = re.compile(r"^\[?(?P<id>[A-Za-z0-9][A-Za-z0-9_.\-]*?)\]?\s*(?:[-:.)]|
 class ResponseMapping(BaseModel):
     """The `responses:` section of client.yaml: how survey export headers map to questions and fields."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     columns: dict[str, str] = {}
 
 
@@ -99,14 +100,23 @@ def read_responses(folder: Path, model: MaturityModel, roles: list[RoleGroup], m
             continue
         files.append(source)
         try:
-            raw, file_problems = read_response_file(path, source, model, mapping)
+            with reading(source):
+                raw, file_problems = read_response_file(path, source, model, mapping)
+                if raw is not None:
+                    answers, row_problems = validate_raw(raw, model, roles, source)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
         if raw is None:
             problems.extend(file_problems)
             continue
-        answers, row_problems = validate_raw(raw, model, roles, source)
+        if raw.attrs.get("encoding_note"):
+            notes.append(raw.attrs["encoding_note"])
+        if answers.attrs.get("blank_respondents"):
+            who = answers.attrs["blank_respondents"]
+            notes.append(f"{source}: {len(who)} respondent{'s' * (len(who) != 1)} left every question blank and "
+                         f"{'are' if len(who) != 1 else 'is'} not counted: {', '.join(who[:5])}"
+                         + (", ..." if len(who) > 5 else "") + ".")
         file_problems += row_problems
         for resp in answers["respondent"].unique():
             key = normalise_text(resp)
@@ -142,6 +152,15 @@ def read_response_file(path: Path, source: str, model: MaturityModel, mapping: R
             wb.close()
     else:
         table = read_csv(path, source)
+    raw, problems = _interpret(table, model, mapping)
+    if raw is not None:
+        raw.attrs["encoding_note"] = encoding_note(source, table.encoding)
+    return raw, problems
+
+
+def _interpret(table: RawTable, model: MaturityModel, mapping: ResponseMapping
+               ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A long table or a wide export, told apart by its headers."""
     keys = {header_key(h) for h in table.header}
     mapped = {header_key(k): v for k, v in mapping.columns.items()}
     long_fields = {f for f, names in LONG_ALIASES.items() for h in keys if h in names or mapped.get(h) == f}
@@ -423,7 +442,14 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
         "submitted": raw["submitted"].to_numpy() if "submitted" in raw else None,
         "source": source, "row": raw["row"].to_numpy(),
     })
-    answers = answers[answers["status"] != MISSING].reset_index(drop=True)
+    answered = answers["status"] != MISSING
+    blank = sorted(set(answers["respondent"]) - set(answers.loc[answered, "respondent"]) - {""})
+    if not answered.any() and len(answers) and not problems:
+        problems.append(Problem(source, f"every answer is blank ({len(answers):,} rows); expected answers in "
+                                        f"column '{cols.get('answer') or 'answer'}' (a file that lost its answers "
+                                        "on export?)"))
+    answers = answers[answered.to_numpy()].reset_index(drop=True)
+    answers.attrs["blank_respondents"] = blank
     return answers, problems
 
 

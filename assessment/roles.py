@@ -14,7 +14,7 @@ Perspective = Literal["leadership", "management", "front_line", "customer", "oth
 class RoleGroup(BaseModel):
     """A group of respondents compared with the others, e.g. leadership vs front line."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     name: str
     perspective: Perspective = "other"

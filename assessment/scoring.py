@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from assessment.answers import DONT_KNOW, MISSING, NOT_APPLICABLE
+from assessment.answers import DONT_KNOW, MISSING, NOT_APPLICABLE, VALUE
 from assessment.model import MaturityModel
 
 AGREEMENT_THRESHOLD = 0.70  # r_wg at or above this counts as agreement (James, Demaree & Wolf, 1984)
@@ -92,7 +92,7 @@ def null_variance(model: MaturityModel, area: str) -> float:
 
 def _spread(groups: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
     stats = groups.agg(["count", "mean", "median", "std", "min", "max"]).rename(columns={"count": "n"})
-    q = groups.quantile([0.25, 0.75]).unstack()
+    q = groups.quantile([0.25, 0.75]).unstack() if len(stats) else pd.DataFrame(columns=[0.25, 0.75])
     stats["q1"], stats["q3"] = q[0.25], q[0.75]
     stats["iqr"] = stats["q3"] - stats["q1"]
     return stats
@@ -187,8 +187,11 @@ def question_profile(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFram
         out[f"n_{status}"] = out["question"].map(counts[status]) if status in counts else 0
         out[f"n_{status}"] = out[f"n_{status}"].fillna(0).astype(int)
     out["n"] = out["n"].fillna(0).astype(int)
-    # Unanswered = respondents who gave this question no answer at all (blank or absent).
-    out[f"n_{MISSING}"] = answers["respondent"].nunique() - out["n"] - out["n_not_applicable"] - out["n_dont_know"]
+    out["n_answered"] = out["question"].map(counts[VALUE]).fillna(0).astype(int) if VALUE in counts else 0
+    # Unanswered = respondents who gave this question no answer at all (blank or absent); under the model's
+    # rule `zero` they are in `n` too, counted as 0.
+    out[f"n_{MISSING}"] = (answers["respondent"].nunique() - out["n_answered"] - out["n_not_applicable"]
+                           - out["n_dont_know"])
     return out.reset_index(drop=True)
 
 
@@ -220,7 +223,7 @@ def importance_performance(answers: pd.DataFrame, model: MaturityModel) -> pd.Da
     qt = model.question_table
     imp = answers.groupby("question", observed=True)["importance"].agg(["mean", "count"])
     imp = imp[imp["count"] > 0]
-    perf = answers[answers["value"].notna()].groupby("question", observed=True)["value"].mean()
+    perf = answers[answers["status"] == VALUE].groupby("question", observed=True)["value"].mean()
     # Performance on a common 0-1 footing, so questions on different scales compare.
     lo = qt["scale"].map(lambda s: model.scales[s].bounds[0])
     hi = qt["scale"].map(lambda s: model.scales[s].bounds[1])
@@ -241,11 +244,12 @@ def importance_performance(answers: pd.DataFrame, model: MaturityModel) -> pd.Da
 def respondent_table(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
     """Per respondent: role, source file, answers scored, excluded (N/A, don't know) and unanswered."""
     excluded = answers["status"].isin([NOT_APPLICABLE, DONT_KNOW])
-    g = answers.assign(_excluded=excluded).groupby("respondent", sort=True, observed=True)
+    g = answers.assign(_excluded=excluded, _answered=answers["status"] == VALUE).groupby(
+        "respondent", sort=True, observed=True)
     out = pd.DataFrame({
         "role": g["role"].first().astype(object),
         "source": g["source"].first() if "source" in answers else "",
-        "n_scored": g["value"].count(),
+        "n_scored": g["_answered"].sum().astype(int),
         "n_excluded": g["_excluded"].sum().astype(int),
     })
     out["n_missing"] = len(model.question_table) - out["n_scored"] - out["n_excluded"]
@@ -284,10 +288,76 @@ def data_quality_notes(respondents: pd.DataFrame, questions: pd.DataFrame, model
     for _, q in questions[dk_share >= 0.3].iterrows():
         notes.append(f"Question {q['question']}: {q['n_dont_know']} of {int(total[_])} answered \"don't know\"; "
                      "the practice may be invisible to many staff, a finding in itself.")
-    unanswered = questions[questions["n"] == 0]
+    unanswered = questions[questions["n_answered"] == 0]
     for _, q in unanswered.iterrows():
-        notes.append(f"Question {q['question']} has no scored answer.")
+        notes.append(f"Question {q['question']} has no scored answer"
+                     + (" (counted as 0 for every respondent, under the model's rule)." if q["n"] else "."))
     return notes
+
+
+def with_unanswered(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
+    """The answers under the model's rule for unanswered questions: unchanged for `exclude`; for `zero`, every
+    question a respondent left blank or never saw is added as 0 (status 'missing'), as OWASP SAMM scores it.
+    'Not applicable' and "don't know" stay excluded under both rules."""
+    if model.unanswered != "zero" or answers.empty:
+        return answers
+    respondents = answers.groupby("respondent", sort=False, observed=True)["role"].first()
+    grid = pd.MultiIndex.from_product([respondents.index.astype(object), model.question_table.index],
+                                      names=["respondent", "question"])
+    given = pd.MultiIndex.from_arrays([answers["respondent"].astype(object), answers["question"].astype(object)])
+    blank = answers["status"].astype(object) == MISSING
+    missing = grid.difference(given[~blank.to_numpy()])
+    if not len(missing):
+        return answers
+    kept = answers[~blank.to_numpy()]
+    added = pd.DataFrame({"respondent": missing.get_level_values(0), "question": missing.get_level_values(1),
+                          "value": 0.0, "status": MISSING})
+    added["role"] = added["respondent"].map(respondents.astype(object))
+    return pd.concat([kept.astype({c: object for c in ("respondent", "role", "question", "status") if c in kept}),
+                      added], ignore_index=True)
+
+
+def unscored_areas(questions: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
+    """The areas of the dimension tier and above that nobody gave a valued answer for, with the reason in
+    words (from the question profile): area, name, tier, reason, rule. Under the rule `zero` they still score
+    (0); under `exclude` they have no score at all. Either way the consultant should know."""
+    at = model.area_table
+    q = questions.set_index("question")
+    leaf_of = model.question_table["area"]
+    under: dict[str, list[str]] = {a: [] for a in at.index}  # area -> its questions, at any depth
+    for qid, leaf in leaf_of.items():
+        a = leaf
+        while isinstance(a, str):
+            under[a].append(qid)
+            a = at.at[a, "parent"]
+    rows = []
+    for area in at.index[at["depth"] <= model.dimension_depth]:
+        qs = q.loc[under[area]]
+        if not len(qs) or qs["n_answered"].sum() > 0:
+            continue
+        dk, na = int(qs["n_dont_know"].sum()), int(qs["n_not_applicable"].sum())
+        if dk or na:
+            got = " and ".join(x for x in (f"{dk} 'don't know'" if dk else "", f"{na} 'not applicable'" if na else "")
+                               if x)
+            reason = f"its {len(qs)} questions got only {got} answers, which do not count"
+        else:
+            reason = f"none of its {len(qs)} questions was answered"
+        rule = ("it counts as 0 under the model's rule for unanswered questions (zero)" if model.unanswered == "zero"
+                else "so it has no score (the model's rule leaves unanswered questions out)")
+        rows.append(dict(area=area, name=at.at[area, "name"], tier=model.tiers[int(at.at[area, "depth"])].name,
+                         reason=reason, rule=rule))
+    return pd.DataFrame(rows, columns=["area", "name", "tier", "reason", "rule"])
+
+
+def unscored_notes(unscored: pd.DataFrame) -> list[str]:
+    """One sentence per area of `unscored_areas`."""
+    return [f"Nobody gave a valued answer for {r.tier.lower()} '{r.name}': {r.reason}; {r.rule}."
+            for r in unscored.itertuples(index=False)]
+
+
+def coverage_warnings(answers: pd.DataFrame, model: MaturityModel) -> list[str]:
+    """What `validate` warns about before anything is scored: whole areas nobody could or did answer."""
+    return unscored_notes(unscored_areas(question_profile(with_unanswered(answers, model), model), model))
 
 
 @dataclass
@@ -320,24 +390,32 @@ def assess(answers: pd.DataFrame, model: MaturityModel, roles: pd.DataFrame) -> 
 
     `roles` has columns `role` (id), `name` and `perspective`.
     """
-    answers = _categorised(answers)
+    answers = _categorised(with_unanswered(answers, model))
     rs = respondent_scores(answers, model)
     areas = area_profile(rs, model)
-    overall_row = areas[areas["area"] == OVERALL].iloc[0].to_dict() if (areas["area"] == OVERALL).any() else {}
+    overall_row = (areas[areas["area"] == OVERALL].iloc[0].to_dict() if (areas["area"] == OVERALL).any()
+                   else {"area": OVERALL, "name": model.overall.name, "tier": OVERALL, "n": 0, "mean": np.nan,
+                         "level": None, "level_name": None})  # nobody gave an answer that counts
     questions = question_profile(answers, model)
     respondents = respondent_table(answers, model)
     role_names = dict(zip(roles["role"], roles["name"]))
+    unscored = unscored_areas(questions, model)
+    notes = unscored_notes(unscored)
+    dims = dimension_profile(areas, model)
+    reasons = dict(zip(unscored["area"], unscored["reason"]))
+    dims["no_score"] = [None if pd.notna(m) else f"no score: {reasons.get(d, 'nobody answered its questions')}"
+                        for d, m in zip(dims["area"], dims["mean"])]
     return Assessment(
         model_id=model.id,
         model_version=model.version,
         overall=overall_row,
         areas=areas,
-        dimensions=dimension_profile(areas, model),
+        dimensions=dims,
         by_role=role_profile(rs, model),
         perception_gap=perception_gap(rs, model, dict(zip(roles["role"], roles["perspective"]))),
         questions=questions,
         importance=importance_performance(answers, model),
         respondents=respondents,
         respondent_scores=rs,
-        notes=data_quality_notes(respondents, questions, model, role_names),
+        notes=notes + data_quality_notes(respondents, questions, model, role_names),
     )

@@ -1,5 +1,76 @@
-"""Spreadsheet layout shared by the questionnaire and the roadmap workbook: row heights and printing."""
+"""What every spreadsheet and CSV file we write shares: the guard that keeps text from becoming a live formula,
+row heights and printing.
+
+Client and model text comes from other people (a role name, a client name, a custom model's dimension names,
+a "decided by" typed in the workshop). A spreadsheet reads a cell beginning with =, +, -, @ (or a tab or line
+break before one) as a formula, e.g. =HYPERLINK(...) or a DDE payload. Every workbook cell we write goes through
+`safe_cell` and every CSV field through `csv_text` / `write_csv`, so such text stays text.
+"""
 from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from typing import Iterable
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def formula_like(value: object) -> bool:
+    """True for text a spreadsheet would evaluate: it starts with a formula character and is not a number."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value)
+
+
+def safe_cell(ws, row: int, col: int, value=None):
+    """Write a value into an openpyxl sheet; text that a spreadsheet would read as a formula is stored as text
+    (shown with Excel's text prefix, so it stays text when the cell is edited). Returns the cell."""
+    if (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        value = None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    cell = ws.cell(row, col)
+    cell.value = value
+    if formula_like(value) or (isinstance(value, str) and cell.data_type == "f"):
+        cell.data_type = "s"      # openpyxl would otherwise store '=...' as a formula
+        cell.quotePrefix = True
+    if isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, float):
+        cell.number_format = "0.00"
+    return cell
+
+
+def csv_text(value: object) -> object:
+    """A CSV field that no spreadsheet will evaluate: formula-like text gets a leading apostrophe, the mark
+    spreadsheets use for "this is text"; everything else is returned as it is."""
+    return "'" + value if formula_like(value) else value
+
+
+def write_csv(rows: Iterable[Iterable[object]], header: list[str] | None = None) -> str:
+    """CSV text of `rows` (and a header), every field through `csv_text`; lines end with \\n."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if header is not None:
+        w.writerow([csv_text(h) for h in header])
+    for row in rows:
+        w.writerow([csv_text(v) for v in row])
+    return buf.getvalue()
+
+
+def frame_to_csv(df, **kwargs) -> str:
+    """DataFrame.to_csv with every text field through `csv_text` (column names too)."""
+    guarded = df.rename(columns=lambda c: csv_text(c) if isinstance(c, str) else c)
+    for c in guarded.columns:
+        if guarded[c].dtype == object:
+            guarded[c] = guarded[c].map(csv_text)
+    buf = io.StringIO()
+    guarded.to_csv(buf, index=False, lineterminator="\n", **kwargs)
+    return buf.getvalue()
 
 
 def fit_rows(ws, widths: dict[str, float], first_row: int = 1) -> None:

@@ -5,17 +5,26 @@ stray whitespace, blank rows and columns, and Excel cells of any type. Nothing h
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
 import math
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from assessment.problems import InputError, Problem
+from assessment.textfile import MiB, checked_size, decode_bytes, read_bytes
 
 DELIMITERS = [",", ";", "\t", "|"]
+MAX_TABLE_BYTES = 256 * MiB   # a long table of a million answers is about 80 MB
+MAX_CELL_CHARS = 32_767       # Excel's limit for one cell
+MAX_FIELD_LINES = 100         # line breaks inside one quoted field beyond which it is a runaway quote
+MAX_CELLS = 10_000_000        # a worksheet's used range (rows x columns); Excel's row limit x 10 columns
+MAX_XLSX_PART_BYTES = 512 * MiB  # uncompressed size of one part of a workbook
+# The csv module refuses fields over 128 kB with a bare error; we read them and judge their length ourselves.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_TABLE_BYTES))
 TEXT_SUFFIXES = {".csv", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -30,26 +39,7 @@ class RawTable:
     row_numbers: list[int]
     header_row: int = 1
     sheet: str | None = None
-
-
-def decode_bytes(data: bytes, source: str) -> str:
-    """Text of a CSV file: BOMs honoured, then UTF-8, then Windows-1252; otherwise a clear error."""
-    if data.startswith(codecs.BOM_UTF8):
-        data, encodings = data[3:], ["utf-8"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    elif b"\x00" in data[:4096]:
-        raise InputError([Problem(source, "unreadable encoding: the file holds binary data; expected a CSV "
-                                          "text file in UTF-8 or Windows-1252 (or an .xlsx workbook)")], source)
-    else:
-        encodings = ["utf-8", "cp1252"]
-    for enc in encodings:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError as exc:
-            last = exc
-    raise InputError([Problem(source, f"unreadable encoding: byte 0x{data[last.start]:02x} at offset {last.start} "
-                                      "is neither UTF-8 nor Windows-1252; save the file as 'CSV UTF-8'")], source)
+    encoding: str = ""  # of a CSV file; "" for a workbook
 
 
 def sniff_delimiter(text: str) -> str:
@@ -81,13 +71,99 @@ def cell_text(value: object) -> str:
 
 
 def read_csv(path: Path, source: str) -> RawTable:
-    data = path.read_bytes()
+    """A CSV file as a text table; InputError for an unreadable file, a runaway quote or an oversized cell."""
+    data = read_bytes(path, source, MAX_TABLE_BYTES, "a CSV file")
     if not data.strip():
         raise InputError([Problem(source, "empty file: expected a header row and at least one data row")], source)
-    text = decode_bytes(data, source)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    rows = [[cell_text(c) for c in r] for r in reader]
-    return _tidy(rows, list(range(1, len(rows) + 1)), source)
+    decoded = decode_bytes(data, source, "a CSV text file (or an .xlsx workbook)")
+    text = decoded.text
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, spans = [], []  # spans: (first, last) physical line of each record
+    last = 0
+    try:
+        for r in reader:
+            rows.append(r)
+            spans.append((last + 1, reader.line_num))
+            last = reader.line_num
+    except csv.Error as exc:
+        raise InputError([Problem(source, f"not readable as CSV ({exc}); expected {delimiter!r}-separated text",
+                                  line=reader.line_num)], source) from None
+    problems = _quote_problems(text, rows, spans, delimiter, source)
+    flagged = {p.row for p in problems}
+    problems += [p for p in _long_cells(rows, source) if p.row not in flagged]
+    if problems:
+        raise InputError(problems, source)
+    table = _tidy([[cell_text(c) for c in r] for r in rows], list(range(1, len(rows) + 1)), source)
+    table.encoding = decoded.encoding
+    return table
+
+
+def _quote_problems(text: str, rows: list[list[str]], spans: list[tuple[int, int]], delimiter: str,
+                    source: str) -> list[Problem]:
+    """Quoted fields that swallow rows: a quote that never closes, or one whose field holds lines shaped like
+    rows of the file, or more line breaks than any real comment. A comment beginning with a stray '"' is the
+    usual cause; the csv module would otherwise read the rest of the file as one field and lose every row."""
+    multi = [i for i, (a, b) in enumerate(spans) if b > a or i == len(spans) - 1]
+    width = max(len(rows[0]), 3) if rows else 3
+    lines = io.StringIO(text, newline="").readlines()
+    out = []
+    for i in multi:
+        first, end = spans[i]
+        j = next((k for k, c in enumerate(rows[i]) if "\n" in c or "\r" in c), max(len(rows[i]) - 1, 0))
+        column = _column_label(rows, i, j)
+        inner = lines[first:end]  # the lines after the one where the quote opened
+        row_like = sum(len(next(csv.reader([ln], delimiter=delimiter), [])) >= width for ln in inner)
+        to_end = i == len(rows) - 1 and _unclosed(lines[first - 1:], delimiter)
+        if not (to_end or row_like or end - first + 1 > MAX_FIELD_LINES):
+            continue  # a comment written over a few lines, quoted as it should be
+        n_lines = end - first + 1
+        how = ("never closes: the file ends inside it (was the file cut short?)" if to_end and n_lines == 1
+               else f"never closes: it runs over {n_lines:,} lines to the end of the file" if to_end
+               else f"runs over {n_lines:,} lines, to line {end:,}")
+        swallowed = f", swallowing {row_like:,} line{'s' * (row_like != 1)} shaped like rows" if row_like else ""
+        out.append(Problem(source, f"a quoted field opens in {column} on line {first:,} and {how}{swallowed}; "
+                                   "expected each quote to close within its cell. A comment that starts with a stray "
+                                   "'\"' is the usual cause: remove it, or double it ('\"\"') inside a quoted cell",
+                           row=i + 1, line=first if first != i + 1 else None))
+        if len(out) >= 5:
+            break
+    return out
+
+
+def _column_label(rows: list[list[str]], i: int, j: int) -> str:
+    """'column 'comment'' by its header when row i is below the header and the column has one, else by letter."""
+    if i > 0 and rows and j < len(rows[0]) and rows[0][j].strip():
+        return f"column {rows[0][j].strip()!r}"
+    return f"column {_col_letter(j)}"
+
+
+def _unclosed(lines: list[str], delimiter: str) -> bool:
+    """True when the text from the start of the last record ends inside a quoted field."""
+    try:
+        for _ in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _long_cells(rows: list[list[str]], source: str) -> list[Problem]:
+    """Cells longer than a spreadsheet cell can hold: never a real answer or comment (and not something we
+    could write back into a workbook)."""
+    out = []
+    for i, r in enumerate(rows):
+        if sum(map(len, r)) <= MAX_CELL_CHARS:
+            continue
+        for j, c in enumerate(r):
+            if len(c) > MAX_CELL_CHARS:
+                column = _column_label(rows, i, j)
+                out.append(Problem(source, f"a cell of {len(c):,} characters in {column}; expected at most "
+                                           f"{MAX_CELL_CHARS:,} characters (what a spreadsheet cell can hold)",
+                                   row=i + 1))
+                if len(out) >= 5:
+                    return out
+    return out
 
 
 class Sheet:
@@ -121,19 +197,113 @@ class Workbook:
 
 
 def read_excel(path: Path, source: str) -> Workbook:
-    """Open a workbook; raises InputError when it is not a readable .xlsx.
+    """Open a workbook; raises InputError when it is not a readable .xlsx or is too large to read safely.
 
     Read with calamine (Rust), about twenty times faster than openpyxl for the returned questionnaires of an
-    engagement; openpyxl is still what writes our workbooks."""
+    engagement; openpyxl is still what writes our workbooks. calamine holds a sheet as one dense grid from A1
+    to its farthest value, so a stray value in XFD1048576 would ask for half a terabyte and abort the process:
+    `check_workbook` measures every sheet from the file's XML before calamine opens it."""
     from python_calamine import CalamineWorkbook
 
-    if path.stat().st_size == 0:
+    if checked_size(path, source, MAX_TABLE_BYTES, "an .xlsx workbook") == 0:
         raise InputError([Problem(source, "empty file: expected an .xlsx workbook")], source)
+    check_workbook(path, source)
     try:
         return Workbook(CalamineWorkbook.from_path(str(path)))
     except Exception as exc:  # calamine's own errors (not a zip, no workbook part, a corrupt sheet)
         raise InputError([Problem(source, f"not a readable .xlsx workbook ({exc.__class__.__name__}); "
                                           "expected an Excel 2007+ file, saved as .xlsx")], source) from None
+
+
+_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})?\$?(\d+)?["']""")
+_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def check_workbook(path: Path, source: str) -> None:
+    """Refuse a workbook whose parts are too large to unpack or whose sheets' used ranges (from A1 to the
+    farthest cell holding anything) exceed MAX_CELLS, naming the sheet and the cell that stretches it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            big = [i for i in infos if i.file_size > MAX_XLSX_PART_BYTES]
+            if big:
+                raise InputError([Problem(source, f"part {big[0].filename} unpacks to {big[0].file_size / MiB:,.0f} "
+                                                  f"MB; expected an .xlsx workbook whose parts are at most "
+                                                  f"{MAX_XLSX_PART_BYTES / MiB:,.0f} MB")], source)
+            names = _sheet_names(z)
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    rows, cols, far = _used_range(z.read(info))
+                    if rows * cols > MAX_CELLS:
+                        sheet = names.get(info.filename, info.filename)
+                        raise InputError([Problem(source, (
+                            f"sheet '{sheet}' reaches cell {far}, so it spans {rows:,} rows x {cols:,} columns; "
+                            f"expected at most {MAX_CELLS:,} cells. A stray value far from the data is the usual "
+                            f"cause: in Excel, Ctrl+End jumps to it; delete it (or its rows and columns) and save"))],
+                            source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise InputError([Problem(source, f"not a readable .xlsx workbook ({exc.__class__.__name__}); expected "
+                                          "an Excel 2007+ file, saved as .xlsx")], source) from None
+
+
+def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> the sheet's name as Excel shows it (best effort: {} when it cannot be told)."""
+    try:
+        rels = {_attrs(m).get(b"Id"): _attrs(m).get(b"Target") for m in
+                re.findall(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>", z.read("xl/_rels/workbook.xml.rels"))}
+        out = {}
+        for m in _SHEET.findall(z.read("xl/workbook.xml")):
+            a = _attrs(m)
+            rid = next((v for k, v in a.items() if k.endswith(b":id")), None)
+            target = rels.get(rid)
+            if target is None:
+                continue
+            part = target.decode("utf-8", "replace").lstrip("/")
+            out[part if part.startswith("xl/") else f"xl/{part}"] = a.get(b"name", b"").decode("utf-8", "replace")
+        return out
+    except (KeyError, zipfile.BadZipFile):
+        return {}
+
+
+def _attrs(text: bytes) -> dict[bytes, bytes]:
+    return {m[0]: m[1] or m[2] for m in _ATTR.findall(text)}
+
+
+def _used_range(xml: bytes) -> tuple[int, int, str]:
+    """(rows, columns, farthest cell) of a worksheet's cells that hold something (not self-closing elements,
+    which carry only a style). Positions without an `r` attribute follow the previous row or cell."""
+    row = col = 0
+    max_row = max_col = 0
+    far_row = far_col = ""
+    for m in _ELEMENT.finditer(xml):
+        ref = _REF.search(m.group(2))
+        if m.group(1) == b"row":
+            row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+            col = 0
+            continue
+        if ref and ref.group(1):
+            col = _col_number(ref.group(1).decode())
+            if ref.group(2):
+                row = int(ref.group(2))
+        else:
+            col += 1
+        if m.group(3):  # <c r="X9" s="1"/>: formatting only
+            continue
+        if row > max_row:
+            max_row, far_row = row, f"{_col_letter(col - 1)}{row}"
+        if col > max_col:
+            max_col, far_col = col, f"{_col_letter(col - 1)}{row}"
+    far = far_row if max_row * 16384 >= max_col * 1_048_576 else far_col
+    return max_row, max_col, far
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def sheet_rows(ws: Sheet) -> tuple[list[list[str]], list[int]]:

@@ -7,16 +7,17 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from assessment.model import MaturityModel
-from assessment.yamlfile import parse_validated
+from assessment.problems import reading
+from assessment.yamlfile import parse_validated, read_yaml_text
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class KPIDef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     name: str
     unit: str = ""
@@ -27,14 +28,14 @@ class KPIDef(BaseModel):
 class Raise(BaseModel):
     """One step an initiative lifts a dimension: from level `from` to level `to`."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
     dimension: str
     from_level: int = Field(alias="from")
     to_level: int = Field(alias="to")
 
 
 class Initiative(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str = Field(pattern=SLUG)
     title: str
     description: str = ""
@@ -48,13 +49,18 @@ class Initiative(BaseModel):
 
 
 class Catalogue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     name: str
     version: str
     model: str
     kpis: list[KPIDef] = []
     initiatives: list[Initiative] = Field(min_length=1)
+    _source_note: str | None = PrivateAttr(None)  # set by load_catalogue when the file was not UTF-8
+
+    @property
+    def source_note(self) -> str | None:
+        return self._source_note
 
 
 def builtin_catalogue_path(model_id: str) -> Path | None:
@@ -69,7 +75,10 @@ def load_catalogue(path: Path, model: MaturityModel) -> Catalogue:
     """Load and validate a catalogue against the model whose dimensions it raises; InputError lists all."""
     key = (str(Path(path).resolve()), Path(path).stat().st_mtime, model.id + model.version)
     if key not in _cache:
-        _cache[key] = parse_catalogue(Path(path).read_text(encoding="utf-8"), str(path), model)
+        with reading(str(path)):
+            text = read_yaml_text(Path(path), str(path), "an initiative catalogue in YAML")
+            _cache[key] = parse_catalogue(text.text, str(path), model)
+        _cache[key]._source_note = text.note(str(path))
     return _cache[key]
 
 

@@ -23,7 +23,7 @@ LAYER_ORDER = {"roots": 0, "trunk": 1, "crown": 2}
 class PriorityWeights(BaseModel):
     """How much each component counts in the priority score (they need not sum to 1)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     gap: float = Field(0.40, ge=0)
     importance: float = Field(0.20, ge=0)
     foundation: float = Field(0.25, ge=0)
@@ -66,6 +66,7 @@ def dimension_gaps(dimensions: pd.DataFrame, perception: pd.DataFrame, importanc
     out["current_name"] = d.map(cur["level_name"])
     out["spread"] = d.map(cur["std"])
     out["n"] = d.map(cur["n"]).fillna(0).astype(int)
+    out["no_score"] = d.map(cur["no_score"]) if "no_score" in cur else None  # why a dimension has no score
     out["leadership"] = d.map(per["leadership_mean"])
     out["front_line"] = d.map(per["front_line_mean"])
     out["role_gap"] = d.map(per["gap"])
@@ -96,7 +97,7 @@ def dimension_gaps(dimensions: pd.DataFrame, perception: pd.DataFrame, importanc
 
 def _why(r, step: float) -> str:
     if pd.isna(r.current):
-        return "no current score: nobody answered its questions"
+        return r.no_score if isinstance(r.no_score, str) else "no current score: nobody answered its questions"
     if r.gap <= 1e-9:
         return f"already at {r.current:.2f}, target level {r.target}"
     parts = [f"{r.gap:.2f} below target level {r.target}"]

@@ -59,6 +59,7 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
     layer_rank = {d: LAYER_ORDER.get(layer, 1) if isinstance(layer, str) else 1 for d, layer in g["layer"].items()}
     level = {d: int(v) for d, v in g["current_level"].items() if pd.notna(v)}
     target = {d: int(t) for d, t in g["target"].items()}
+    no_score = g["no_score"].to_dict() if "no_score" in g else {}
     unscheduled: list[dict] = []
 
     def skip(kind, item, dimension, reason):
@@ -68,7 +69,8 @@ def build_roadmap(gaps: pd.DataFrame, initiatives: pd.DataFrame, raises: pd.Data
     steps = []
     for d in sorted(target, key=lambda d: (rank.get(d, 1e9), d)):
         if d not in level:
-            skip("dimension", d, d, "no current score (nobody answered its questions), so no gap to plan")
+            why = no_score.get(d) if isinstance(no_score.get(d), str) else "no score: nobody answered its questions"
+            skip("dimension", d, d, f"{why}, so there is no gap to plan")
             continue
         steps += [(d, lv) for lv in range(level[d], target[d])]
     needed = set(steps)

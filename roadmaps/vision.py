@@ -2,13 +2,13 @@
 the arrival empirical, quantifiable and visible."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from assessment.model import MaturityModel
+from assessment.yamlfile import PlausibleDate
 
 SCORECARD_MIN, SCORECARD_MAX = 6, 8
 
@@ -16,7 +16,7 @@ SCORECARD_MIN, SCORECARD_MAX = 6, 8
 class Target(BaseModel):
     """The envisioned level of one dimension and why."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     level: int
     rationale: str = ""
 
@@ -24,7 +24,7 @@ class Target(BaseModel):
 class KPI(BaseModel):
     """One scorecard KPI: how the client will know it has arrived."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     name: str
     definition: str = ""
@@ -32,7 +32,7 @@ class KPI(BaseModel):
     direction: Literal["up", "down"] | None = None
     baseline: float | None = None
     target: float | None = None
-    due: dt.date | None = None
+    due: PlausibleDate | None = None
     owner: str = ""
     source: str = ""
     dimensions: list[str] = []
@@ -50,7 +50,7 @@ class KPI(BaseModel):
 class Vision(BaseModel):
     """What the leadership team commits to before the assessment: the end to work towards."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     statement: str = ""
     purpose: str = ""
     success_story: str = ""

@@ -7,12 +7,10 @@ keeps its previous good folder; its partial notebook and error go to `OUT/<clien
 from __future__ import annotations
 
 import contextlib
-import csv
 import ctypes
 import datetime as dt
 import hashlib
 import importlib
-import io
 import json
 import os
 import platform
@@ -30,8 +28,10 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 
 from assessment.problems import InputError, Problem
+from assessment.sheets import write_csv
 from workbench import atomic
 from workbench.engagement import CACHE_ENV
+from workbench.outputs import refuse_output, removed_on_failure
 from workbench.executors import DASK, DEFAULT_ENGINE, Executor, NotebookFailed, get_executor, parameter_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,7 @@ class Job:
     sector: str = ""
     model_id: str = ""
     peers: dict | None = None  # other clients' latest means per dimension (values only); None: no store
+    external: tuple[Path, ...] = ()  # model and catalogue files it reads from outside its folder
 
 
 # ---------------------------------------------------------------- planning the run
@@ -99,18 +100,24 @@ def code_hash() -> str:
 
 
 def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) -> Job:
-    """Identify a client and fingerprint its inputs; a client whose client.yaml is broken still gets a job
-    (it fails alone, at its validate step)."""
+    """Identify a client and fingerprint its inputs; a client whose client.yaml is broken, unreadable or
+    hostile still gets a job (it fails alone, at its validate step, with the reason): nothing a client's files
+    hold may stop the coordinator."""
     from workbench.engagement import external_inputs, fingerprint, load_engagement, slugify
 
     h = hashlib.sha256(code.encode())
     h.update(json.dumps([sorted(formats), params], sort_keys=True, default=str).encode())
     try:
         eng = load_engagement(folder)
-        h.update(fingerprint(folder, external_inputs(eng)).encode())  # models or catalogue kept elsewhere
-        return Job(folder, eng.config.id, eng.config.name, h.hexdigest(), eng.config.sector, eng.model.id)
-    except InputError:
-        h.update(fingerprint(folder).encode())
+        external = external_inputs(eng)
+        h.update(fingerprint(folder, external).encode())  # models or catalogue kept elsewhere
+        return Job(folder, eng.config.id, eng.config.name, h.hexdigest(), eng.config.sector, eng.model.id,
+                   external=tuple(p.resolve() for p in external))
+    except Exception:  # noqa: BLE001 - reported by the client's own validate step, in its worker
+        try:
+            h.update(fingerprint(folder).encode())
+        except OSError:
+            h.update(os.urandom(16))  # unreadable inputs: never "unchanged", so --resume retries the client
         return Job(folder, slugify(folder.name) or "client", folder.name, h.hexdigest())
 
 
@@ -205,6 +212,7 @@ def build_client(job: Job, staging: Path, formats: tuple[str, ...], executor: Ex
     returns the result, the steps with their times, and the error (empty when it succeeded). Never raises
     for the client's own failures: they are the result."""
     from workbench.planning import plan_engagement
+    from workbench.kpis import kpi_measurements
     from assessment.peers import peer_standing
     from workbench.progress_review import review_engagement
     from workbench.recording import client_record
@@ -235,7 +243,12 @@ def build_client(job: Job, staging: Path, formats: tuple[str, ...], executor: Ex
     os.environ[CACHE_ENV] = str(cache)
     try:
         safe_id(job.client_id, str(job.folder / "client.yaml"))
-        p = timed("validate", lambda: plan_engagement(job.folder))
+        def validate():
+            planning = plan_engagement(job.folder)
+            kpi_measurements(planning.engagement)  # as `workbench validate` does: a bad kpis.csv fails here
+            return planning
+
+        p = timed("validate", validate)
         nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
         notebooks = NOTEBOOKS + ([PROGRESS_NOTEBOOK] if len(p.engagement.rounds) > 1 else [])
         with _StderrTo(staging / "kernel.log"):
@@ -267,8 +280,9 @@ def build_client(job: Job, staging: Path, formats: tuple[str, ...], executor: Ex
         ov = p.assessment.overall
         top = p.gaps[p.gaps["priority"] > 0]
         result.status = "ok"
-        result.overall_score = round(float(ov["mean"]), 3)
-        result.overall_level = f"{ov['level']} {ov['level_name']}"
+        scored = ov.get("level") is not None and ov["mean"] == ov["mean"]  # NaN: nobody gave an answer that counts
+        result.overall_score = round(float(ov["mean"]), 3) if scored else None
+        result.overall_level = f"{ov['level']} {ov['level_name']}" if scored else "no score"
         result.top_gap = str(top.iloc[0]["name"]) if len(top) else ""
     except InputError as exc:
         error = {"step": step, "message": exc.render()}
@@ -310,11 +324,15 @@ def finish(job: Job, out: Path, staging: Path, result: ClientResult, engine: str
 # ---------------------------------------------------------------- the whole run
 
 def previous_ok(out: Path, job: Job) -> dict | None:
+    """The client's last run.json when that run succeeded with the same inputs and code; None otherwise (also
+    for a run.json that is unreadable or not what we write: the client simply runs again)."""
     try:
         run = json.loads((out / job.client_id / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        ok = run.get("status") == "ok" and run.get("inputs_hash") == job.inputs_hash
+        float(run["overall"]["score"]), str(run["overall"]["level"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    return run if run.get("status") == "ok" and run.get("inputs_hash") == job.inputs_hash else None
+    return run if ok else None
 
 
 def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str, ...] = FORMATS,
@@ -355,23 +373,23 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
 
 def _run(folders, out, jobs, formats, engine, params, resume, report, pool, pool_for, store, code) -> list[ClientResult]:
     from workbench import store as portfolio
-    plan = [make_job(f, formats, params, code) for f in folders]
-    seen: dict[str, Path] = {}
-    clashes = []
-    for j in plan:
-        if j.client_id in seen:
-            clashes.append(Problem(str(j.folder / "client.yaml"), f"client id {j.client_id!r} is also the id of "
-                                                                   f"{seen[j.client_id]}; expected unique ids", key="id"))
-        seen.setdefault(j.client_id, j.folder)
-    if clashes:
-        raise InputError(clashes, "the clients of this run")
-    out.mkdir(parents=True, exist_ok=True)
+    everyone = [make_job(f, formats, params, code) for f in folders]
+    plan, clashed = _apart_clashing_ids(everyone)
+    check_out(out, everyone)
+    for r in clashed.values():
+        if report:
+            report.client_done(r)
+    store_url = None if store is None else store or portfolio.default_url(out)
+    if store_url is not None:
+        portfolio.check_location(store_url, [j.folder for j in everyone], [p for j in everyone for p in j.external])
     db = run_id = None
-    if store is not None:
-        db = portfolio.open_store(store or portfolio.default_url(out))
-        scores = portfolio.latest_dimension_scores(db)
-        for j in plan:
-            j.peers = portfolio.peers_for(scores, j.sector, j.model_id, j.client_id)
+    with removed_on_failure(out):  # a store that cannot be opened leaves no empty OUT behind
+        out.mkdir(parents=True, exist_ok=True)
+        if store_url is not None:
+            db = portfolio.open_store(store_url)
+            scores = portfolio.latest_dimension_scores(db)
+            for j in plan:
+                j.peers = portfolio.peers_for(scores, j.sector, j.model_id, j.client_id)
     shutil.rmtree(out / ".staging", ignore_errors=True)  # left by an interrupted run
     results: dict[str, ClientResult] = {}
     todo = []
@@ -408,11 +426,41 @@ def _run(folders, out, jobs, formats, engine, params, resume, report, pool, pool
             if pool is None:
                 pool = stack.enter_context(pool_for(min(jobs, len(todo))))
             pool.run(todo, done, report.event if report else None)
-    ordered = [results[j.client_id] for j in plan]
+    ordered = [clashed.get(str(j.folder)) or results[j.client_id] for j in everyone]
     write_index(out, ordered)
     if (out / ".staging").is_dir() and not any((out / ".staging").iterdir()):
         (out / ".staging").rmdir()
     return ordered
+
+
+def _apart_clashing_ids(jobs: list[Job]) -> tuple[list[Job], dict[str, ClientResult]]:
+    """Clients that share an id would write into one folder: each of them fails alone, with the others named;
+    the rest run. Returns (jobs to run, failed result per folder)."""
+    folders: dict[str, list[Path]] = {}
+    for j in jobs:
+        folders.setdefault(j.client_id, []).append(j.folder)
+    clashed = {}
+    for j in jobs:
+        others = [f for f in folders[j.client_id] if f != j.folder]
+        if others:
+            clashed[str(j.folder)] = ClientResult(
+                j.client_id, j.name, str(j.folder), "failed", failed_step="validate",
+                error=f"{j.folder / 'client.yaml'}: client id {j.client_id!r} is also the id of "
+                      f"{', '.join(map(str, others))}; expected each client's own id (not run: their reports would "
+                      "overwrite each other)")
+    return [j for j in jobs if str(j.folder) not in clashed], clashed
+
+
+def check_out(out: Path, plan: list[Job]) -> None:
+    """OUT must lie outside every engagement folder, and nothing the run writes in it (a client's folder, the
+    index, the summary, the store) may be, or hold, an input of the run; InputError before anything is written."""
+    folders = [j.folder for j in plan]
+    files = [p for j in plan for p in j.external]
+    refuse_output(out, "--out", folders, files)
+    names = [".staging", "index.html", "summary.csv", "portfolio.sqlite"]
+    names += [n for j in plan for n in (j.client_id, f"{j.client_id}.failed")]
+    for name in names:
+        refuse_output(out / name, "--out", folders, files)
 
 
 # ---------------------------------------------------------------- the worker processes
@@ -622,14 +670,10 @@ def write_index(out: Path, results: list[ClientResult]) -> None:
                                          n_ok=sum(r.status in ("ok", "skipped") for r in results),
                                          n_skipped=sum(r.status == "skipped" for r in results))
     atomic.write_text(out / "index.html", html)
-    buf = io.StringIO()
     cols = ["client_id", "name", "status", "overall_score", "overall_level", "top_gap", "failed_step", "cell",
             "error", "seconds", "folder"]
-    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in results:
-        w.writerow(asdict(r))
-    atomic.write_text(out / "summary.csv", buf.getvalue())
+    rows = ([asdict(r)[c] for c in cols] for r in results)
+    atomic.write_text(out / "summary.csv", write_csv(rows, cols))
 
 
 class Progress:

@@ -208,14 +208,21 @@ def perception_gap_chart(gap: pd.DataFrame, levels: list) -> Figure:
     return fig
 
 
+def _nothing(text: str) -> Figure:
+    """A one-line chart saying why there is nothing to draw (rather than an empty or broken chart)."""
+    fig = _figure(7.2, 0.6)
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return fig
+
+
 def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, str]) -> Figure:
     """Questions placed by importance and performance; the top-left quadrant comes first."""
-    fig = _figure(7.2, 5.4 if not ip.empty else 0.6)
-    ax = fig.add_subplot()
     if ip.empty:
-        ax.text(0.5, 0.5, "Respondents did not rate importance", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return fig
+        return _nothing("Respondents did not rate importance")
+    fig = _figure(7.2, 5.4)
+    ax = fig.add_subplot()
     dims = list(dict.fromkeys(ip["dimension"]))
     markers = "osD^vP*Xph<>"
     for k, d in enumerate(dims):
@@ -294,6 +301,8 @@ def gantt(plan: pd.DataFrame, waves: pd.DataFrame) -> Figure:
 
 def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
     """Projected level per dimension after each wave, with the target in the last column."""
+    if trajectory.empty:
+        return _nothing("No dimension has a score to climb from, so there is no trajectory to draw")
     wide = trajectory.pivot_table(index="name", columns="wave", values="level", sort=False)
     target = trajectory.drop_duplicates("name").set_index("name")["target"].reindex(wide.index)
     data = np.column_stack([wide.to_numpy(dtype=float), target.to_numpy(dtype=float)])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 
 from assessment.model import builtin_models, load_model
 from assessment.problems import InputError, Problem
+from assessment.scoring import coverage_warnings
 from roadmaps.vision import target_profile, vision_warnings
 from workbench import profile_output
 from workbench.profile_output import text_table
@@ -100,6 +102,10 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
                        f"{len(got.files)} file(s); model {model.id} {model.version}")
             for note in got.notes:
                 click.echo(f"  note: {note}")
+            for warning in coverage_warnings(a, model):
+                click.echo(f"  warning: {warning}")
+        for note in engagement.notes:
+            click.echo(f"  note: {note}")
         vision = engagement.config.vision
         for warning in vision_warnings(vision, target_profile(engagement.model, vision)):
             click.echo(f"  warning: {warning}")
@@ -145,7 +151,8 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
                    "read them at the same path (a shared drive). Default: ship with --scheduler, else shared.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A notebook parameter for every client, e.g. -p capacity=30 -p waves=6.")
-@click.option("--timeout", default=600, show_default=True, help="Seconds a notebook cell may run before it fails.")
+@click.option("--timeout", default=600, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a notebook cell may run before it fails (at least 1).")
 @click.option("--store", default="", metavar="URL|PATH",
               help="The portfolio store that records every client's rounds: a database URL (e.g. "
                    "postgresql+psycopg://host/db) or a folder for SQLite. Default: OUT/portfolio.sqlite.")
@@ -177,13 +184,22 @@ def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, scheduler, inp
     finally:
         progress.close()
     rows = [{"Client": r.client_id, "Status": r.status, "Level": r.overall_level, "Top gap": r.top_gap,
-             "Seconds": f"{r.seconds:.1f}", "Problem": (f"{r.failed_step}: {r.error.splitlines()[0][:90]}"
+             "Seconds": f"{r.seconds:.1f}", "Problem": (f"{r.failed_step}: {headline(r.error)}"
                                                         if r.status == "failed" else "")} for r in results]
     click.echo(text_table(rows, right={"Seconds"}))
     n_ok = sum(r.status != "failed" for r in results)
     click.echo(f"\n{n_ok} of {len(results)} clients succeeded. Open {(out / 'index.html').resolve()}")
     if n_ok < len(results):
         sys.exit(1)
+
+
+def headline(error: str, width: int = 140) -> str:
+    """The first problem of an error (the file, row and what was wrong), not its "N problems in ..." header."""
+    lines = error.splitlines() or [""]
+    first = next((ln.strip()[2:] for ln in lines[1:] if ln.startswith("  - ")), lines[0])
+    more = sum(ln.startswith("  - ") for ln in lines) - 1
+    text = first + (f" (+{more} more)" if more > 0 else "")
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict:
@@ -313,15 +329,61 @@ def forget_cmd(client_id: str, store: str) -> None:
     """Remove a client's data from the portfolio store entirely (for a client who ends the engagement)."""
     from workbench.store import forget_client, open_store, url_from
 
-    removed = forget_client(open_store(url_from(store)), client_id)
+    removed = forget_client(open_store(url_from(store), create=False), client_id)
     if removed < 0:
         raise InputError([Problem("CLIENT_ID", f"no client {client_id!r} in the store; nothing was removed")])
     click.echo(f"Removed {client_id} ({removed} round{'s' * (removed != 1)}) from the store; "
                "its free space was rebuilt so nothing of it remains in the database file.")
 
 
+EXIT_UNEXPECTED = 1  # a fault of ours: one line for the consultant, the traceback in a file for us
+CRASH_DIR_ENV = "WORKBENCH_CRASH_DIR"
+
+
+def crash_dir() -> Path:
+    """Where tracebacks of unexpected failures are kept: $WORKBENCH_CRASH_DIR, else the user's cache folder."""
+    if os.environ.get(CRASH_DIR_ENV):
+        return Path(os.environ[CRASH_DIR_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "maturity-workbench" / "crashes"
+
+
+def report_crash(exc: BaseException, argv: list[str]) -> str:
+    """Write the traceback to a file and return the one line a consultant sees instead of it."""
+    import datetime as dt
+    import tempfile
+    import traceback
+
+    from assessment.problems import input_source
+
+    command = " ".join(["workbench", *argv[:1]])
+    text = (f"workbench {' '.join(argv)}\n{dt.datetime.now().isoformat(timespec='seconds')}\n\n"
+            + "".join(traceback.format_exception(exc)))
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    where = None
+    for folder in (crash_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            where = folder / f"crash-{stamp}-{os.getpid()}.log"
+            where.write_text(text, encoding="utf-8")
+            break
+        except OSError:
+            where = None
+    source = input_source(exc)
+    what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}".rstrip(": ")
+    return (f"{command} failed unexpectedly ({what})" + (f" while reading {source}" if source else "")
+            + ". No file was left half-written (outputs are replaced whole or not at all). "
+            + (f"The full traceback is in {where}; please send it to the workbench's maintainers."
+               if where else "The traceback could not be saved."))
+
+
 def main() -> None:
-    cli(prog_name="workbench")
+    """The `workbench` command. Bad input exits 2 with every problem listed; an unexpected failure (a fault of
+    ours, never a raw traceback for the consultant) prints one line, keeps the traceback in a file, exits 1."""
+    try:
+        cli(prog_name="workbench")
+    except Exception as exc:  # noqa: BLE001 - the last resort: everything else has been handled by now
+        click.echo(report_crash(exc, sys.argv[1:]), err=True)
+        sys.exit(EXIT_UNEXPECTED)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from typing import Callable
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from assessment.yamlfile import load_yaml, read_yaml_text, round_trip_yaml
+
 from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem
 from workbench import atomic
@@ -16,7 +18,7 @@ from workbench.engagement import CLIENT_FILE, Engagement, engagement_from_text
 
 
 def _yaml() -> YAML:
-    y = YAML(typ="rt")
+    y = round_trip_yaml()
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)  # the layout init-client writes
     y.width = 110
@@ -27,7 +29,7 @@ def edit_client_yaml(folder: Path, change: Callable[[CommentedMap], None]) -> En
     """Apply `change` to the round-trip tree of client.yaml, validate the result, then replace the file."""
     path = Path(folder) / CLIENT_FILE
     y = _yaml()
-    doc = y.load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(read_yaml_text(path, str(path), "an engagement's client.yaml").text, str(path), y)
     change(doc)
     buf = io.StringIO()
     y.dump(doc, buf)

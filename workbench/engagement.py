@@ -10,7 +10,7 @@ import os
 import pickle
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assessment.answers import normalise_text
 from assessment.model import MaturityModel, builtin_models, load_model, resolve_model_path
-from assessment.problems import InputError, Problem
+from assessment.problems import InputError, Problem, reading
 from assessment.questionnaire import build_workbook
 from assessment.responses import Ingested, ResponseMapping, read_responses
 from assessment.roles import DEFAULT_ROLES, RoleGroup, roles_frame
 from assessment.scoring import Assessment, assess
-from assessment.yamlfile import ProblemList, load_yaml, parse_validated, plain
+from assessment.textfile import is_file
+from assessment.yamlfile import PlausibleDate, ProblemList, load_yaml, parse_validated, plain, read_yaml_text
 from roadmaps.catalogue import Catalogue, Initiative, builtin_catalogue_path, client_initiative_problems, load_catalogue
 from roadmaps.gaps import PriorityWeights
 from roadmaps.vision import Vision, vision_problems
@@ -33,6 +34,7 @@ from workbench.rounds import Round, RoundSetting, find_rounds
 CLIENT_FILE = "client.yaml"
 RESPONSES_DIR = "responses"
 QUESTIONNAIRE_FILE = "questionnaire.xlsx"
+DECISION_LOG = "decisions.csv"  # written by the workshop: who decided what, when
 # Letters that NFKD does not split into a base letter and an accent.
 _TRANSLIT = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
                            "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ð": "d", "ı": "i"})
@@ -40,17 +42,17 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class Dates(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    start: dt.date | None = None
-    assessment: dt.date | None = None
-    report_due: dt.date | None = None
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    start: PlausibleDate | None = None
+    assessment: PlausibleDate | None = None
+    report_due: PlausibleDate | None = None
 
 
 class RoadmapSettings(BaseModel):
     """The `roadmap:` section: the planning horizon, capacity, priority weights and initiative choices."""
 
-    model_config = ConfigDict(extra="forbid")
-    start: dt.date | None = None
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    start: PlausibleDate | None = None
     waves: int = Field(4, ge=1, le=40)
     wave_weeks: int = Field(13, ge=1, le=52)
     capacity: float = Field(40.0, gt=0, description="person-weeks per wave")
@@ -63,7 +65,7 @@ class RoadmapSettings(BaseModel):
 class ClientConfig(BaseModel):
     """The validated contents of an engagement's client.yaml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     name: str
     sector: str = ""
@@ -97,6 +99,7 @@ class Engagement:
     config: ClientConfig
     model: MaturityModel
     catalogue: Catalogue | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. client.yaml was not in UTF-8
 
     @property
     def responses_dir(self) -> Path:
@@ -153,7 +156,12 @@ def _load_engagement(folder: Path) -> Engagement:
     if not path.is_file():
         raise InputError([Problem(str(path), f"no {CLIENT_FILE} here; expected an engagement folder made by "
                                              "`workbench init-client`")], str(path))
-    return engagement_from_text(path.read_text(encoding="utf-8"), folder)
+    with reading(str(path)):
+        text = read_yaml_text(path, str(path), "an engagement's client.yaml")
+        engagement = engagement_from_text(text.text, folder)
+    engagement.notes = [n for n in (text.note(str(path)), engagement.model.source_note,
+                                    engagement.catalogue.source_note if engagement.catalogue else None) if n]
+    return engagement
 
 
 def engagement_from_text(text: str, folder: Path) -> Engagement:
@@ -175,7 +183,7 @@ def engagement_from_text(text: str, folder: Path) -> Engagement:
     settings = config.roadmap
     catalogue = None
     cat_path = (folder / settings.catalogue) if settings.catalogue else builtin_catalogue_path(model.id)
-    if settings.catalogue and not cat_path.is_file():
+    if settings.catalogue and not is_file(cat_path):
         problems.add(("roadmap", "catalogue"), f"no catalogue file at {cat_path}")
     elif cat_path is not None:
         catalogue = load_catalogue(cat_path, model)
@@ -209,6 +217,22 @@ def read_engagement_responses(engagement: Engagement, round_name: str | None = N
                           engagement.config.responses, root=engagement.folder)
 
 
+def read_by_commands(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(folders, files) of an engagement that commands read: responses/ with its rounds, and client.yaml, the KPI
+    measurements and the decision log. Other files in the folder (the questionnaire, a roadmap workbook) are
+    outputs a consultant may keep there."""
+    from workbench.kpis import KPI_FILES
+
+    folder = Path(folder).resolve()
+    return [folder / RESPONSES_DIR], [folder / CLIENT_FILE, *(folder / k for k in KPI_FILES), folder / DECISION_LOG]
+
+
+def engagement_inputs(eng: Engagement) -> tuple[list[Path], list[Path]]:
+    """(folders, files) an engagement's commands read, the model and catalogue files included."""
+    folders, files = read_by_commands(eng.folder)
+    return folders, files + [p.resolve() for p in external_inputs(eng)]
+
+
 def input_files(folder: Path) -> list[Path]:
     """Every file of an engagement that can shape its results (hidden files and Office lock files aside)."""
     return sorted(p for p in Path(folder).rglob("*") if p.is_file()
@@ -220,7 +244,8 @@ def hash_files(paths: list[Path], base: Path) -> str:
     h = hashlib.sha256()
     for p in paths:
         h.update(str(p.relative_to(base) if p.is_relative_to(base) else p.name).encode() + b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+        with open(p, "rb") as f:
+            h.update(hashlib.file_digest(f, "sha256").digest())
     return h.hexdigest()
 
 
@@ -239,7 +264,8 @@ def assess_engagement(folder: Path, round_name: str | None = None) -> tuple[Enga
 
 
 def _sha(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def cached(kind: str, folder: Path, compute):
@@ -329,7 +355,10 @@ def save_questionnaire(workbook, target: Path) -> None:
 
 
 def write_questionnaire(engagement: Engagement, target: Path | None = None) -> Path:
+    from workbench.outputs import refuse_output
+
     target = Path(target) if target else engagement.folder / QUESTIONNAIRE_FILE
+    refuse_output(target, "--out", *engagement_inputs(engagement))
     wb = build_workbook(engagement.model, engagement.config.name, engagement.config.id, engagement.config.roles)
     save_questionnaire(wb, target)
     return target

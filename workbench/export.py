@@ -14,7 +14,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from workbench import atomic
-from workbench.engagement import input_files, load_engagement
+from workbench.engagement import engagement_inputs, input_files, load_engagement
+from workbench.outputs import refuse_output
 from workbench.recording import client_record
 
 
@@ -48,11 +49,14 @@ def export_client(folder: Path, target: Path | None = None, store_url: str | Non
     eng = load_engagement(folder)
     record = client_record(folder)
     target = Path(target) if target else Path.cwd() / f"{eng.config.id}-export-{dt.date.today()}.zip"
+    # the whole folder goes into the zip: an export inside it would be exported again next time
+    folders, files = engagement_inputs(eng)
+    refuse_output(target, "--out", [folder, *folders], files)
     rows = None
     if store_url:
         from workbench.store import open_store
 
-        rows = store_rows(open_store(store_url), eng.config.id)
+        rows = store_rows(open_store(store_url, create=False), eng.config.id)
     with atomic.atomic_path(target) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             for p in input_files(folder):

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from assessment.answers import normalise_text
-from assessment.problems import InputError, Problem
+from assessment.problems import InputError, Problem, reading
+from assessment.yamlfile import EARLIEST
 from assessment.tables import first_sheet_table, read_csv, read_excel
 
 KPI_FILES = ("kpis.csv", "kpis.xlsx")
@@ -48,9 +49,13 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
-def read_kpi_measurements(path: Path, scorecard: list, root: Path | None = None) -> pd.DataFrame:
+def read_kpi_measurements(path: Path, scorecard: list, root: Path | None = None,
+                          today: dt.date | None = None) -> pd.DataFrame:
     """The measurements in `path`, checked against the scorecard's KPIs: columns kpi (id), date, value,
-    note, sorted by KPI and date. InputError lists every problem with its row and column."""
+    note, sorted by KPI and date. A measurement dated after `today` (default: the real today) is refused: a
+    value cannot have been measured in the future, and a mistyped year would bend every trend drawn from it.
+    InputError lists every problem with its row and column."""
+    today = today or dt.date.today()
     source = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     table = read_csv(path, source) if path.suffix.lower() == ".csv" else first_sheet_table(read_excel(path, source), source)
     header = [normalise_text(h) for h in table.header]
@@ -80,6 +85,13 @@ def read_kpi_measurements(path: Path, scorecard: list, root: Path | None = None)
         if date is None:
             problems.append(Problem(source, f"date {cell('date')!r} is not a date; expected YYYY-MM-DD (or "
                                             "DD/MM/YYYY)", row=n, column=col("date")))
+        elif date < EARLIEST:
+            problems.append(Problem(source, f"date {date.isoformat()} is before {EARLIEST.year}; expected the day "
+                                            "the value was measured", row=n, column=col("date")))
+        elif date > today:
+            problems.append(Problem(source, f"date {date.isoformat()} is in the future (today is "
+                                            f"{today.isoformat()}); expected the day the value was measured",
+                                    row=n, column=col("date")))
         if value is None:
             problems.append(Problem(source, f"value {cell('value')!r} is not a number; expected e.g. 72.5 or 85%",
                                     row=n, column=col("value")))
@@ -102,4 +114,5 @@ def kpi_measurements(engagement) -> pd.DataFrame:
     path = kpi_file(engagement.folder)
     if path is None:
         return pd.DataFrame(columns=["kpi", "date", "value", "note"])
-    return read_kpi_measurements(path, engagement.config.vision.scorecard, root=engagement.folder)
+    with reading(str(path)):
+        return read_kpi_measurements(path, engagement.config.vision.scorecard, root=engagement.folder)

@@ -41,7 +41,7 @@ def portfolio_tables(engine: sa.Engine) -> dict:
 
 def build_portfolio(url: str, out: Path, today: dt.date | None = None) -> Path:
     """Write OUT/portfolio.html from the store at `url`; returns its path."""
-    engine = st.open_store(url)
+    engine = st.open_store(url, create=False)
     t = portfolio_tables(engine)
     latest = t["latest"]
     model_ids = list(dict.fromkeys(latest["model_id"])) or ["service-management"]

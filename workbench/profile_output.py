@@ -1,12 +1,12 @@
 """The current-state profile as a terminal table, CSV and JSON (what `workbench score` prints)."""
 from __future__ import annotations
 
-import io
 import math
 
 import pandas as pd
 
 from assessment.scoring import Assessment
+from assessment.sheets import frame_to_csv
 from workbench.engagement import Engagement
 
 
@@ -32,40 +32,50 @@ def respondent_summary(engagement: Engagement, result: Assessment) -> str:
     return f"{len(result.respondents)} respondents ({', '.join(parts)})"
 
 
+def answer_digits(model) -> int:
+    """Decimals that show a figure to the precision of the model's answers: 2 at least (a median of 1.25 on a
+    1-5 scale is 1.25, not 1.2), more when option values carry more (0.125 needs 3)."""
+    values = [o.value for s in model.scales.values() for o in s.value_options]
+    return max([2] + [len(f"{v:g}".partition(".")[2]) for v in values if "e" not in f"{v:g}"])
+
+
 def as_table(engagement: Engagement, result: Assessment) -> str:
+    """Every area of every tier (streams and sub-tiers too), in model order, with "no score" where none."""
     cfg, model = engagement.config, engagement.model
     ov = result.overall
+    digits = answer_digits(model)
     n_answers = int(result.respondents["n_scored"].sum())
+    overall = (f"{_num(ov.get('mean'), digits)} -> level {ov.get('level')} {ov.get('level_name') or ''}"
+               if ov and ov.get("level") is not None else "no score (no answer counts towards it)")
     lines = [f"{cfg.name}  [{cfg.id}]",
              f"Model {result.model_id} {result.model_version} | {respondent_summary(engagement, result)} | "
              f"{n_answers:,} scored answers",
-             f"{model.overall.name}: {_num(ov.get('mean'))} -> level {ov.get('level')} {ov.get('level_name') or ''}",
+             f"{model.overall.name}: {overall}",
              ""]
     gap = result.perception_gap.set_index("dimension")
-    tier_names = {t.id: t.name for t in model.tiers}
+    stats = result.areas.set_index("area")
     rows = []
-    areas = result.areas[result.areas["tier"] != "overall"]
-    depth = model.area_table["depth"]
-    for a in areas.itertuples(index=False):
-        if depth[a.area] > model.dimension_depth:
-            continue  # sub-dimension tiers (e.g. streams) are in the CSV/JSON output
-        is_dim = a.tier == model.dimension_tier
-        indent = "  " * int(depth[a.area])
-        g = gap.loc[a.area] if is_dim and a.area in gap.index else None
+    at = model.area_table
+    for area, depth in zip(at.index, at["depth"]):
+        a = stats.loc[area] if area in stats.index else None
+        is_dim = depth == model.dimension_depth
+        g = gap.loc[area] if is_dim and area in gap.index else None
+        scored = a is not None and pd.notna(a["mean"])
         rows.append({
-            tier_names[model.tiers[0].id] + " / " + tier_names[model.dimension_tier]: indent + a.name,
-            "Layer": a.layer or "",
-            "n": int(a.n),
-            "Mean": _num(a.mean),
-            "Level": f"{a.level} {a.level_name}" if a.level is not None else "",
-            "Median": _num(a.median, 1),
-            "SD": _num(a.std),
-            "IQR": _num(a.iqr),
-            "Agree": "" if a.agreement is None or (isinstance(a.agreement, float) and math.isnan(a.agreement))
-            else ("yes" if a.agreement else "NO"),
-            "Leaders": _num(g["leadership_mean"]) if g is not None else "",
-            "Front line": _num(g["front_line_mean"]) if g is not None else "",
-            "Gap": (f"{g['gap']:+.2f}" if g is not None and not math.isnan(g["gap"]) else ""),
+            " / ".join(t.name for t in model.tiers): "  " * int(depth) + at.at[area, "name"],
+            "Layer": at.at[area, "layer"] or "" if isinstance(at.at[area, "layer"], str) else "",
+            "n": int(a["n"]) if a is not None else 0,
+            "Mean": _num(a["mean"], digits) if scored else "no score",
+            "Level": f"{int(a['level'])} {a['level_name']}" if scored and pd.notna(a["level"]) else "",
+            "Median": _num(a["median"], digits) if scored else "",
+            "SD": _num(a["std"], digits) if scored else "",
+            "IQR": _num(a["iqr"], digits) if scored else "",
+            "Agree": "" if not scored or a["agreement"] is None or (isinstance(a["agreement"], float)
+                                                                   and math.isnan(a["agreement"]))
+            else ("yes" if a["agreement"] else "NO"),
+            "Leaders": _num(g["leadership_mean"], digits) if g is not None else "",
+            "Front line": _num(g["front_line_mean"], digits) if g is not None else "",
+            "Gap": (f"{g['gap']:+.{digits}f}" if g is not None and not math.isnan(g["gap"]) else ""),
         })
     lines.append(text_table(rows, right={"n", "Mean", "Median", "SD", "IQR", "Leaders", "Front line", "Gap"}))
     lines.append("")
@@ -123,6 +133,4 @@ def as_csv_frame(engagement: Engagement, result: Assessment) -> pd.DataFrame:
 
 
 def as_csv(frames: list[pd.DataFrame]) -> str:
-    buf = io.StringIO()
-    pd.concat(frames, ignore_index=True).to_csv(buf, index=False, float_format="%.4f", lineterminator="\n")
-    return buf.getvalue()
+    return frame_to_csv(pd.concat(frames, ignore_index=True), float_format="%.4f")

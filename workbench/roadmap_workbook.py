@@ -1,7 +1,8 @@
 """The roadmap as an Excel workbook a consultant hands to the client: gaps, roadmap, trajectory, scorecard.
 
 Frozen headers, fitted column widths, dates as real dates, numbers rounded for reading, and every piece of
-client-supplied text written as text: a cell beginning with =, +, - or @ never becomes a formula.
+client-supplied text written as text (assessment/sheets.py): a cell beginning with =, +, - or @ never becomes
+a formula.
 """
 from __future__ import annotations
 
@@ -13,34 +14,13 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from assessment.sheets import fit_rows, print_setup
+from assessment.sheets import fit_rows, print_setup, safe_cell
 from workbench import atomic
+from workbench.engagement import engagement_inputs
+from workbench.outputs import refuse_output
 from workbench.planning import Planning
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-
-
-def safe_cell(ws, row: int, col: int, value):
-    """Write a value; text that a spreadsheet would read as a formula is stored as plain text."""
-    if isinstance(value, float) and math.isnan(value):
-        value = None
-    if value is pd.NaT:
-        value = None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    cell = ws.cell(row, col)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.value = value
-        cell.data_type = "s"      # openpyxl would otherwise store '=...' as a formula
-        cell.quotePrefix = True   # and Excel keeps showing it as text when the cell is edited
-    else:
-        cell.value = value
-    if isinstance(value, (dt.date, dt.datetime)):
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, float):
-        cell.number_format = "0.00"
-    return cell
 
 
 MAX_WIDTH = 40  # wider text wraps: a sheet must stay readable when printed on one page width
@@ -50,7 +30,7 @@ def write_table(ws, df: pd.DataFrame, headers: dict[str, str], start_row: int = 
     """Write the chosen columns under readable headers; returns the next free row."""
     cols = list(headers)
     for j, c in enumerate(cols, start=1):
-        cell = ws.cell(start_row, j, headers[c])
+        cell = safe_cell(ws, start_row, j, headers[c])
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -92,7 +72,7 @@ def build_workbook(p: Planning) -> Workbook:
                                   f"disagreement {w.disagreement:g}"),
              ("Vision", cfg.vision.statement), ("Purpose", cfg.vision.purpose)]
     for i, (k, v) in enumerate(facts, start=1):
-        about.cell(i, 1, k).font = Font(bold=True)
+        safe_cell(about, i, 1, k).font = Font(bold=True)
         safe_cell(about, i, 2, v)
     for i, note in enumerate(p.warnings, start=len(facts) + 2):
         safe_cell(about, i, 1, "Warning")
@@ -114,7 +94,7 @@ def build_workbook(p: Planning) -> Workbook:
         "duration_weeks": "Weeks", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs",
         "quick_win": "Quick win", "why": "Why"})
     if len(p.roadmap.unscheduled):
-        ws.cell(nxt, 1, "Not scheduled").font = Font(bold=True, size=12)
+        safe_cell(ws, nxt, 1, "Not scheduled").font = Font(bold=True, size=12)
         write_table(ws, p.roadmap.unscheduled, {"kind": "Kind", "item": "Item", "dimension": "Dimension",
                                                 "reason": "Reason"}, start_row=nxt + 1, freeze=False)
 
@@ -142,6 +122,8 @@ def build_workbook(p: Planning) -> Workbook:
 
 
 def save_roadmap_workbook(p: Planning, target: Path) -> Path:
+    """Write the workbook atomically; refused (nothing written) when `target` is one of the client's inputs."""
+    refuse_output(Path(target), "--xlsx", *engagement_inputs(p.engagement))
     wb = build_workbook(p)
     with atomic.atomic_path(Path(target)) as tmp:
         wb.save(tmp)

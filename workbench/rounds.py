@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from assessment.problems import InputError, Problem
+from assessment.yamlfile import EARLIEST, LATEST, PlausibleDate
 
 SINGLE_ROUND = "baseline"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
@@ -26,8 +27,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 class RoundSetting(BaseModel):
     """One entry of client.yaml's optional `rounds:` mapping (round folder name -> settings)."""
 
-    model_config = ConfigDict(extra="forbid")
-    date: dt.date | None = None
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    date: PlausibleDate | None = None
     model: str | None = None  # the model this round was answered on (id or path); default: the engagement's
 
 
@@ -41,6 +42,11 @@ class Round:
 
 def date_from_name(name: str) -> dt.date | None:
     """The date a round folder's name stands for: the last day of a quarter or month, or the day itself."""
+    day = _date_from_name(name)
+    return day if day is not None and EARLIEST <= day <= LATEST else None
+
+
+def _date_from_name(name: str) -> dt.date | None:
     if m := _QUARTER.match(name):
         year, q = int(m[1]), int(m[2])
         return dt.date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])

@@ -56,6 +56,17 @@ def bullets(items: Iterable[str], empty: str = "None.") -> None:
     display(HTML("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul>"))
 
 
+def score(value, digits: int = 2) -> str:
+    """A score for reading: 'no score' where nobody gave an answer that counts."""
+    return "no score" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+
+def level(row: dict) -> str:
+    """'2 Repeatable' from a profile row; 'no score' where it has none."""
+    lv = row.get("level")
+    return "no score" if lv is None or pd.isna(lv) else f"{int(lv)} {row.get('level_name') or ''}".strip()
+
+
 def facts(pairs: list[tuple[str, object]]) -> None:
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
     display(HTML(f'<table class="wb-facts">{rows}</table>'))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,13 +17,13 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from assessment.problems import InputError, Problem
+from assessment.sheets import write_csv
 from roadmaps.gaps import PriorityWeights
 from workbench import atomic
 from workbench.clientfile import block_mapping, edit_client_yaml
-from workbench.engagement import CLIENT_FILE, Engagement, assess_engagement
+from workbench.engagement import CLIENT_FILE, DECISION_LOG, Engagement, assess_engagement
 from workbench.planning import Planning, plan, plan_settings
 
-DECISION_LOG = "decisions.csv"
 LOG_COLUMNS = ["time", "who", "item", "from", "to", "note"]
 
 
@@ -213,14 +212,9 @@ def append_log(folder: Path, who: str, changes: list[tuple[str, object, object]]
     """Add the changes to decisions.csv in the engagement folder (whole file rewritten atomically)."""
     path = Path(folder) / DECISION_LOG
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    if not old:
-        w.writerow(LOG_COLUMNS)
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    for item, before, after in changes:
-        w.writerow([now, who, item, _cell(before), _cell(after), note])
-    atomic.write_text(path, old + buf.getvalue())
+    rows = [[now, who, item, _cell(before), _cell(after), note] for item, before, after in changes]
+    atomic.write_text(path, old + write_csv(rows, None if old else LOG_COLUMNS))
 
 
 def _cell(value) -> str:
