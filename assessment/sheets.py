@@ -17,6 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what the xlsx format cannot hold in a cell
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -33,6 +34,8 @@ def safe_cell(ws, row: int, col: int, value=None):
         value = None
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)  # a control character in a name would make the workbook unwritable
     cell = ws.cell(row, col)
     cell.value = value
     if formula_like(value) or (isinstance(value, str) and cell.data_type == "f"):
@@ -66,8 +69,8 @@ def frame_to_csv(df, **kwargs) -> str:
     """DataFrame.to_csv with every text field through `csv_text` (column names too)."""
     guarded = df.rename(columns=lambda c: csv_text(c) if isinstance(c, str) else c)
     for c in guarded.columns:
-        if guarded[c].dtype == object:
-            guarded[c] = guarded[c].map(csv_text)
+        if pd.api.types.is_object_dtype(guarded[c]) or pd.api.types.is_string_dtype(guarded[c]):
+            guarded[c] = guarded[c].map(csv_text, na_action="ignore")
     buf = io.StringIO()
     guarded.to_csv(buf, index=False, lineterminator="\n", **kwargs)
     return buf.getvalue()

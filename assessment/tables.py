@@ -11,6 +11,7 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,19 +102,21 @@ def read_csv(path: Path, source: str) -> RawTable:
 
 def _quote_problems(text: str, rows: list[list[str]], spans: list[tuple[int, int]], delimiter: str,
                     source: str) -> list[Problem]:
-    """Quoted fields that swallow rows: a quote that never closes, or one whose field holds lines shaped like
-    rows of the file, or more line breaks than any real comment. A comment beginning with a stray '"' is the
-    usual cause; the csv module would otherwise read the rest of the file as one field and lose every row."""
+    """Quoted fields that swallow rows: a quote that never closes, or a field whose lines are shaped like rows
+    of the file, or one with more line breaks than any real comment. A comment or name beginning with a stray
+    '"' is the usual cause; the csv module would otherwise read on to the next quote (or the end of the file)
+    as one field and lose every row in between."""
     multi = [i for i, (a, b) in enumerate(spans) if b > a or i == len(spans) - 1]
-    width = max(len(rows[0]), 3) if rows else 3
+    # A line of a field with this many delimited parts is a row that was swallowed, not a sentence.
+    row_parts = max(len(rows[0]) - 1, 3) if rows else 3
     lines = io.StringIO(text, newline="").readlines()
     out = []
     for i in multi:
         first, end = spans[i]
         j = next((k for k, c in enumerate(rows[i]) if "\n" in c or "\r" in c), max(len(rows[i]) - 1, 0))
-        column = _column_label(rows, i, j)
-        inner = lines[first:end]  # the lines after the one where the quote opened
-        row_like = sum(len(next(csv.reader([ln], delimiter=delimiter), [])) >= width for ln in inner)
+        # The lines after the one where the quote opened, split as plain text: a swallowed row keeps all its
+        # delimiters whichever field the closing quote (if any) landed in; a comment's own lines have few.
+        row_like = sum(ln.count(delimiter) + 1 >= row_parts for ln in lines[first:end])
         to_end = i == len(rows) - 1 and _unclosed(lines[first - 1:], delimiter)
         if not (to_end or row_like or end - first + 1 > MAX_FIELD_LINES):
             continue  # a comment written over a few lines, quoted as it should be
@@ -122,9 +125,10 @@ def _quote_problems(text: str, rows: list[list[str]], spans: list[tuple[int, int
                else f"never closes: it runs over {n_lines:,} lines to the end of the file" if to_end
                else f"runs over {n_lines:,} lines, to line {end:,}")
         swallowed = f", swallowing {row_like:,} line{'s' * (row_like != 1)} shaped like rows" if row_like else ""
-        out.append(Problem(source, f"a quoted field opens in {column} on line {first:,} and {how}{swallowed}; "
-                                   "expected each quote to close within its cell. A comment that starts with a stray "
-                                   "'\"' is the usual cause: remove it, or double it ('\"\"') inside a quoted cell",
+        out.append(Problem(source, f"a quoted field opens in {_column_label(rows, i, j)} on line {first:,} and "
+                                   f"{how}{swallowed}; expected each quote to close within its cell. A comment or "
+                                   "name that starts with a stray '\"' is the usual cause: remove it, or double it "
+                                   "('\"\"') inside a quoted cell",
                            row=i + 1, line=first if first != i + 1 else None))
         if len(out) >= 5:
             break
@@ -169,21 +173,27 @@ def _long_cells(rows: list[list[str]], source: str) -> list[Problem]:
 class Sheet:
     """One worksheet of a workbook read with calamine: its name, visibility and rows from A1."""
 
-    def __init__(self, book, name: str, visible: bool):
-        self._book, self.title, self.visible = book, name, visible
+    def __init__(self, book, name: str, visible: bool, source: str = ""):
+        self._book, self.title, self.visible, self.source = book, name, visible, source
         self.sheet_state = "visible" if visible else "hidden"
 
     def rows(self) -> list[list]:
-        return self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+        try:
+            return self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+        except BaseException as exc:  # noqa: BLE001 - see _damaged
+            _damaged(exc)
+            raise InputError([Problem(self.source, f"sheet '{self.title}' cannot be read ({_why(exc)}); expected "
+                                                   "an Excel 2007+ workbook, saved as .xlsx")], self.source) from None
 
 
 class Workbook:
     """A read-only view of an .xlsx file: `sheetnames`, `worksheets` and `book[name]`, as openpyxl offers."""
 
-    def __init__(self, book):
+    def __init__(self, book, source: str = ""):
         from python_calamine import SheetVisibleEnum
 
-        self.worksheets = [Sheet(book, m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
+        self.worksheets = [Sheet(book, m.name, m.visible == SheetVisibleEnum.Visible, source)
+                           for m in book.sheets_metadata]
         self.sheetnames = [ws.title for ws in self.worksheets]
 
         self._book = book
@@ -209,10 +219,23 @@ def read_excel(path: Path, source: str) -> Workbook:
         raise InputError([Problem(source, "empty file: expected an .xlsx workbook")], source)
     check_workbook(path, source)
     try:
-        return Workbook(CalamineWorkbook.from_path(str(path)))
-    except Exception as exc:  # calamine's own errors (not a zip, no workbook part, a corrupt sheet)
-        raise InputError([Problem(source, f"not a readable .xlsx workbook ({exc.__class__.__name__}); "
-                                          "expected an Excel 2007+ file, saved as .xlsx")], source) from None
+        return Workbook(CalamineWorkbook.from_path(str(path)), source)
+    except BaseException as exc:  # noqa: BLE001 - not a zip, no workbook part, a corrupt sheet; see _damaged
+        _damaged(exc)
+        raise InputError([Problem(source, f"not a readable .xlsx workbook ({_why(exc)}); expected an Excel "
+                                          "2007+ file, saved as .xlsx")], source) from None
+
+
+def _damaged(exc: BaseException) -> None:
+    """Re-raise what is not about the file (Ctrl-C, exit). calamine raises its own errors on a damaged file,
+    and a Rust panic arrives as pyo3's PanicException, a BaseException that an `except Exception` would let
+    through as a traceback: both are the file's fault, reported as such by the caller."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+        raise exc
+
+
+def _why(exc: BaseException) -> str:
+    return exc.__class__.__name__
 
 
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
@@ -232,18 +255,21 @@ def check_workbook(path: Path, source: str) -> None:
                 raise InputError([Problem(source, f"part {big[0].filename} unpacks to {big[0].file_size / MiB:,.0f} "
                                                   f"MB; expected an .xlsx workbook whose parts are at most "
                                                   f"{MAX_XLSX_PART_BYTES / MiB:,.0f} MB")], source)
-            names = _sheet_names(z)
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    rows, cols, far = _used_range(z.read(info))
+                    xml = z.read(info)
+                    if _extent_of_every_cell(xml) <= MAX_CELLS:
+                        continue  # the usual case, decided by one regular-expression pass
+                    rows, cols, far = _used_range(xml)
                     if rows * cols > MAX_CELLS:
-                        sheet = names.get(info.filename, info.filename)
+                        sheet = _sheet_names(z).get(info.filename, info.filename)
                         raise InputError([Problem(source, (
                             f"sheet '{sheet}' reaches cell {far}, so it spans {rows:,} rows x {cols:,} columns; "
                             f"expected at most {MAX_CELLS:,} cells. A stray value far from the data is the usual "
                             f"cause: in Excel, Ctrl+End jumps to it; delete it (or its rows and columns) and save"))],
                             source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            zlib.error) as exc:
         raise InputError([Problem(source, f"not a readable .xlsx workbook ({exc.__class__.__name__}); expected "
                                           "an Excel 2007+ file, saved as .xlsx")], source) from None
 
@@ -269,6 +295,26 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
 
 def _attrs(text: bytes) -> dict[bytes, bytes]:
     return {m[0]: m[1] or m[2] for m in _ATTR.findall(text)}
+
+
+_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _extent_of_every_cell(xml: bytes) -> float:
+    """rows x columns spanned by every cell element, formatting-only ones included: an upper bound of the used
+    range, exact enough to pass every ordinary sheet in well under a millisecond. It reads cells written as
+    Excel and openpyxl write them (`<c r="B7" ...>`); for anything else (a namespace prefix, a cell without its
+    reference or with it later) it answers infinity and the careful scan decides."""
+    if b":c " in xml or b":c>" in xml:
+        return float("inf")
+    refs = _FIRST_REF.findall(xml)
+    if len(refs) != xml.count(b"<c ") + xml.count(b"<c>"):
+        return float("inf")
+    if not refs:
+        return 0
+    rows = max(int(r) for _, r in refs)
+    cols = max(_col_number(c.decode()) for c in {c for c, _ in refs})
+    return rows * cols
 
 
 def _used_range(xml: bytes) -> tuple[int, int, str]:

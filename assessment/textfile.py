@@ -53,8 +53,9 @@ def _utf16_without_bom(head: bytes) -> str | None:
 def decode_bytes(data: bytes, source: str, expected: str = "a text file") -> Text:
     """Text of a file: BOMs honoured (UTF-8, UTF-16), UTF-16 without BOM recognised, then UTF-8, then
     Windows-1252; binary data or an undecodable byte is an InputError naming the byte offset."""
+    skipped = 0  # bytes of a BOM: offsets in messages count from the start of the file
     if data.startswith(codecs.BOM_UTF8):
-        data, encodings = data[3:], ["utf-8-sig"]
+        data, encodings, skipped = data[3:], ["utf-8-sig"], 3
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
     elif (utf16 := _utf16_without_bom(data[:4096])) is not None:
@@ -65,24 +66,23 @@ def decode_bytes(data: bytes, source: str, expected: str = "a text file") -> Tex
                                           f"expected {expected} in UTF-8 or Windows-1252")], source)
     else:
         encodings = ["utf-8", "cp1252"]
-    last: UnicodeDecodeError | None = None
+    first: UnicodeDecodeError | None = None  # where the preferred encoding broke
     for enc in encodings:
         try:
             text = data.decode("utf-8" if enc == "utf-8-sig" else enc)
         except UnicodeDecodeError as exc:
-            last = exc
+            first = first or exc
             continue
         if "\x00" in text:
             at = text.index("\x00")
-            raise InputError([Problem(source, f"unreadable encoding: the file holds a NUL character (character {at:,} of "
-                                              f"the text); expected {expected}")], source)
+            raise InputError([Problem(source, f"unreadable encoding: the file holds a NUL character (character "
+                                              f"{at:,} of the text); expected {expected}")], source)
         return Text(text, enc)
-    assert last is not None
-    enc = ENCODING_NAMES.get(last.encoding, last.encoding)
-    raise InputError([Problem(source, f"unreadable encoding: byte 0x{last.object[last.start]:02x} at offset "
-                                      f"{last.start:,} is not valid {enc}" + (" nor Windows-1252" if len(encodings) > 1
-                                                                             else "")
-                              + f"; expected {expected} saved as UTF-8")], source)
+    assert first is not None
+    tried = " nor ".join(ENCODING_NAMES.get(e, e) for e in encodings)
+    raise InputError([Problem(source, f"unreadable encoding: byte 0x{first.object[first.start]:02x} at offset "
+                                      f"{first.start + skipped:,} is not valid {tried}; expected {expected} saved "
+                                      "as UTF-8")], source)
 
 
 def is_file(path: Path) -> bool:

@@ -76,3 +76,11 @@ def example_copy(tmp_path):
         shutil.copytree(EXAMPLES / name, dest)
         return dest
     return copy
+
+
+# Hypothesis: `ci` (the default) keeps the suite's time; `pytest --hypothesis-profile=deep` digs for longer.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
+_hypothesis_settings.register_profile("deep", max_examples=3000, deadline=None)
+_hypothesis_settings.load_profile("ci")

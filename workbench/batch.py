@@ -352,6 +352,11 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
     if scheduler and jobs:
         raise InputError([Problem("--jobs", "sizes the local cluster; with --scheduler the workers you started run "
                                             "the clients (dask worker --nworkers N); expected one of the two")])
+    refuse_output(out, "--out", folders)  # before any worker starts; OUT/<client-id> is checked once ids are read
+    if store:
+        from workbench.store import check_location
+
+        check_location(store, folders)
     check_parameters(dict(params, engagement="", output_dir=""))
     code = code_hash()
     jobs = jobs or os.cpu_count() or 1

@@ -239,6 +239,8 @@ def check_model_cmd(path: Path) -> None:
                f"{len(m.question_table)} questions.")
     for line in m.describe_aggregation():
         click.echo(f"  {line}")
+    if m.source_note:
+        click.echo(f"  note: {m.source_note}")
 
 
 @cli.command("target")

@@ -1,0 +1,263 @@
+"""Every reader against arbitrary bytes and against mutations of real files (hypothesis): the outcome is a
+result or an InputError (which the commands print and exit 2 on), within a time bound, never another
+exception, a hang, a write, or answers silently lost.
+
+The profile `ci` (the default, tests/conftest.py) runs 200 examples per reader; `pytest
+--hypothesis-profile=deep tests/hostile/test_fuzz_readers.py` runs 3,000 each."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import itertools
+import signal
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from hostile_inputs import ALIAS_BOMB, BRIGHTLOOP, BRIGHTLOOP_CSV, HARBOURSIDE, NORTHBANK
+
+from assessment.model import load_model
+from assessment.problems import InputError
+from conftest import EXAMPLES, ROOT
+from roadmaps.catalogue import load_catalogue
+from workbench.engagement import load_engagement
+from workbench.kpis import read_kpi_measurements
+
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                                      HealthCheck.data_too_large])
+# A test whose every example writes a workbook with openpyxl runs a fifth of the profile's examples.
+SLOW = settings(FUZZ, max_examples=max(40, settings.default.max_examples // 5))
+TIME_BOUND = 30  # seconds for one read: far above any real file, far below a hang
+_names = itertools.count()
+
+SNIPPETS = [b'"', b'""', b"\n", b"\r\n", b"\r", b";", b",", b"\t", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\x81",
+            "\u2028".encode(), b"=HYPERLINK(\"x\")", b"&a [*a, *a]", b"*a", b"!!python/object:os.system", b"[[[[",
+            b"{", b"}", b"- ", b": ", b"#", b"'", b"%YAML 1.2\n---\n", b"9" * 400, b"-1", b".inf", b".nan",
+            b"2099-12-31", b"0000-00-00", ALIAS_BOMB.encode(), "é".encode("cp1252"), b"N/A", b"Don't know"]
+
+
+@contextlib.contextmanager
+def time_bound(seconds: int = TIME_BOUND):
+    """Fail, rather than hang the suite, when a read takes longer than `seconds`."""
+    def expired(*_):
+        raise TimeoutError(f"a reader ran for more than {seconds} s: a hang")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def mutations(original: bytes):
+    """Real bytes changed the way tools, transfers and careless or malicious senders change them."""
+    edit = st.one_of(
+        st.tuples(st.just("insert"), st.integers(0, len(original)), st.sampled_from(SNIPPETS)),
+        st.tuples(st.just("insert"), st.integers(0, len(original)), st.binary(min_size=1, max_size=30)),
+        st.tuples(st.just("delete"), st.integers(0, len(original)), st.integers(1, 400)),
+        st.tuples(st.just("flip"), st.integers(0, max(len(original) - 1, 0)), st.integers(0, 255)),
+        st.tuples(st.just("cut"), st.integers(0, len(original)), st.just(b"")),
+        st.tuples(st.just("repeat"), st.integers(0, len(original)), st.integers(1, 3000)),
+    )
+
+    def apply(edits) -> bytes:
+        data = bytearray(original)
+        for kind, at, arg in edits:
+            at = min(at, len(data))
+            if kind == "insert":
+                data[at:at] = arg
+            elif kind == "delete":
+                del data[at:at + arg]
+            elif kind == "flip" and data:
+                data[min(at, len(data) - 1)] = arg
+            elif kind == "cut":
+                del data[at:]
+            elif kind == "repeat":
+                data[at:at] = data[at:at + arg]
+        return bytes(data)
+
+    return st.lists(edit, min_size=1, max_size=6).map(apply)
+
+
+def _untouched(folder: Path) -> dict:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def read_or_refuse(fn, folder: Path):
+    """Run a reader: its result, or None when it refused with an InputError; it must not write."""
+    before = _untouched(folder)
+    try:
+        with time_bound():
+            return fn()
+    except InputError as exc:
+        assert exc.problems and all(p.source for p in exc.problems)  # every problem names its file
+        return None
+    finally:
+        assert _untouched(folder) == before, "a reader wrote into the engagement"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
+ENGAGEMENTS: dict[str, object] = {}
+
+
+def read_folder(workspace: Path, example: str, files: dict[str, bytes]):
+    """Read a responses folder holding `files` for one example engagement (loaded once), through the same
+    path as `workbench validate`: the answers, or InputError with every problem."""
+    from assessment.responses import read_responses
+
+    eng = ENGAGEMENTS.get(example) or ENGAGEMENTS.setdefault(example, load_engagement(EXAMPLES / example))
+    folder = workspace / f"{example}-{next(_names)}"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+    def read():
+        got = read_responses(folder, eng.model, eng.config.roles, eng.config.responses, root=workspace)
+        if got.problems:
+            raise InputError(got.problems)
+        return got
+
+    try:
+        return read_or_refuse(read, folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------- response files
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=4000), mutations((EXAMPLES / BRIGHTLOOP / BRIGHTLOOP_CSV).read_bytes())))
+def test_long_csv_gives_answers_or_a_clear_error(workspace, data):
+    read_folder(workspace, BRIGHTLOOP, {"export.csv": data})
+
+
+@FUZZ
+@given(row=st.integers(1, 1320), field=st.integers(0, 6), at_start=st.booleans(),
+       second=st.none() | st.tuples(st.integers(1, 1320), st.integers(0, 6)))
+def test_a_stray_quote_never_loses_answers_silently(workspace, row, field, at_start, second):
+    """The class-4 property: with a stray '"' or two anywhere, either every answer is still there or the
+    file is refused; never 'OK' with fewer respondents."""
+    lines = (EXAMPLES / BRIGHTLOOP / BRIGHTLOOP_CSV).read_text(encoding="utf-8-sig").split("\n")
+    for r, f in [(row, field)] + ([second] if second else []):
+        parts = lines[r].split(";")
+        parts[f] = '"' + parts[f] if at_start else parts[f] + '"'
+        lines[r] = ";".join(parts)
+    got = read_folder(workspace, BRIGHTLOOP, {"export.csv": "\n".join(lines).encode()})
+    if got is not None:  # read without complaint: then every one of the 1,320 answers is there
+        assert len(got.answers) == 1320, "answers were lost without an error"
+
+
+@pytest.fixture(scope="module")
+def wide_csv(workspace) -> bytes:
+    """St Aldhelm's Forms export, as a Google Forms CSV would hold it (one row per respondent)."""
+    from assessment.tables import read_excel
+
+    wb = read_excel(EXAMPLES / "st-aldhelms-facilities" / "responses" / "Facilities maturity survey(1-32).xlsx", "x")
+    buf = io.StringIO()
+    csv.writer(buf).writerows(wb.worksheets[0].rows())
+    return buf.getvalue().encode("utf-8")
+
+
+@FUZZ
+@given(st.data())
+def test_wide_forms_export_gives_answers_or_a_clear_error(workspace, wide_csv, data):
+    blob = data.draw(st.one_of(st.binary(max_size=3000), mutations(wide_csv)))
+    read_folder(workspace, "st-aldhelms-facilities", {"forms-export.csv": blob})
+
+
+RETURNED = EXAMPLES / NORTHBANK / "responses" / "questionnaire-ivo-rossi.xlsx"
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=3000), mutations(RETURNED.read_bytes())))
+def test_returned_workbook_bytes_give_answers_or_a_clear_error(workspace, data):
+    read_folder(workspace, NORTHBANK, {RETURNED.name: data})
+
+
+CELL_VALUES = st.one_of(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40), st.sampled_from(["=1+1", "=HYPERLINK(\"x\")", "x" * 40_000, "3",
+                                                                "N/A", "Front line", "", None]),
+                        st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**12, 10**12))
+
+
+@SLOW
+@given(edits=st.lists(st.tuples(st.sampled_from(["Questionnaire", "_workbench", "Lists", "Instructions"]),
+                                st.integers(1, 80), st.integers(1, 12), CELL_VALUES), max_size=8),
+       drop=st.sets(st.sampled_from(["_workbench", "Lists", "Instructions", "Questionnaire"]), max_size=2))
+def test_a_returned_workbook_edited_by_a_respondent_gives_answers_or_a_clear_error(workspace, edits, drop):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(RETURNED)
+    for sheet, row, col, value in edits:
+        wb[sheet].cell(row, col).value = value
+    for sheet in drop:
+        if len(wb.sheetnames) > 1:
+            del wb[sheet]
+    if all(ws.sheet_state != "visible" for ws in wb.worksheets):
+        wb.worksheets[0].sheet_state = "visible"  # Excel, like openpyxl, cannot save a book with no visible sheet
+    buf = io.BytesIO()
+    wb.save(buf)
+    read_folder(workspace, NORTHBANK, {RETURNED.name: buf.getvalue()})
+
+
+# ---------------------------------------------------------------- YAML files and kpis.csv
+
+CLIENT = (EXAMPLES / NORTHBANK / "client.yaml").read_bytes()
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(str.encode), mutations(CLIENT)))
+def test_client_yaml_gives_an_engagement_or_a_clear_error(workspace, data):
+    folder = workspace / f"client-{next(_names)}"
+    folder.mkdir()
+    (folder / "client.yaml").write_bytes(data)
+    read_or_refuse(lambda: load_engagement(folder), folder)
+
+
+MODEL = (ROOT / "assessment" / "models" / "samm-lite.yaml").read_bytes()
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=3000), mutations(MODEL)))
+def test_a_model_gives_a_model_or_a_clear_error(workspace, data):
+    path = workspace / f"model-{next(_names)}.yaml"
+    path.write_bytes(data)
+    read_or_refuse(lambda: load_model(path), workspace)
+
+
+CATALOGUE = (ROOT / "roadmaps" / "catalogue" / "service-management.yaml").read_bytes()
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=3000), mutations(CATALOGUE[:6000] + b"\n")))
+def test_a_catalogue_gives_a_catalogue_or_a_clear_error(workspace, data):
+    path = workspace / f"catalogue-{next(_names)}.yaml"
+    path.write_bytes(data)
+    model = load_model("service-management")
+    read_or_refuse(lambda: load_catalogue(path, model), workspace)
+
+
+KPIS = (EXAMPLES / HARBOURSIDE / "kpis.csv").read_bytes()
+SCORECARD: dict = {}
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=2000), mutations(KPIS)))
+def test_kpi_measurements_give_values_or_a_clear_error(workspace, data):
+    scorecard = SCORECARD.get("kpis") or SCORECARD.setdefault(
+        "kpis", load_engagement(EXAMPLES / HARBOURSIDE).config.vision.scorecard)
+    path = workspace / f"kpis-{next(_names)}.csv"
+    path.write_bytes(data)
+    got = read_or_refuse(lambda: read_kpi_measurements(path, scorecard), workspace)
+    if got is not None:
+        assume(len(got))
+        assert got["value"].notna().all() and got["date"].notna().all()
