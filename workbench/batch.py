@@ -240,14 +240,14 @@ def build_client(job: Job, staging: Path, formats: tuple[str, ...], executor: Ex
 
     error: dict = {}
     cache = cache_for(staging)  # this client's analysis, shared by its notebooks
+    def validate():
+        planning = plan_engagement(job.folder)
+        kpi_measurements(planning.engagement)  # as `workbench validate` does: a bad kpis.csv fails here
+        return planning
+
     os.environ[CACHE_ENV] = str(cache)
     try:
         safe_id(job.client_id, str(job.folder / "client.yaml"))
-        def validate():
-            planning = plan_engagement(job.folder)
-            kpi_measurements(planning.engagement)  # as `workbench validate` does: a bad kpis.csv fails here
-            return planning
-
         p = timed("validate", validate)
         nb_params = dict(params, engagement=str(job.folder), output_dir=str(staging) if "xlsx" in formats else "")
         notebooks = NOTEBOOKS + ([PROGRESS_NOTEBOOK] if len(p.engagement.rounds) > 1 else [])
@@ -328,8 +328,8 @@ def previous_ok(out: Path, job: Job) -> dict | None:
     for a run.json that is unreadable or not what we write: the client simply runs again)."""
     try:
         run = json.loads((out / job.client_id / "run.json").read_text(encoding="utf-8"))
-        ok = run.get("status") == "ok" and run.get("inputs_hash") == job.inputs_hash
-        float(run["overall"]["score"]), str(run["overall"]["level"])
+        ok = (run["status"] == "ok" and run["inputs_hash"] == job.inputs_hash
+              and {"score", "level"} <= run["overall"].keys())
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     return run if ok else None

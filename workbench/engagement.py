@@ -29,6 +29,7 @@ from roadmaps.catalogue import Catalogue, Initiative, builtin_catalogue_path, cl
 from roadmaps.gaps import PriorityWeights
 from roadmaps.vision import Vision, vision_problems
 from workbench import atomic
+from workbench.outputs import refuse_output
 from workbench.rounds import Round, RoundSetting, find_rounds
 
 CLIENT_FILE = "client.yaml"
@@ -355,8 +356,6 @@ def save_questionnaire(workbook, target: Path) -> None:
 
 
 def write_questionnaire(engagement: Engagement, target: Path | None = None) -> Path:
-    from workbench.outputs import refuse_output
-
     target = Path(target) if target else engagement.folder / QUESTIONNAIRE_FILE
     refuse_output(target, "--out", *engagement_inputs(engagement))
     wb = build_workbook(engagement.model, engagement.config.name, engagement.config.id, engagement.config.roles)

@@ -21,6 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from assessment.problems import InputError, Problem
+from workbench.outputs import refuse_output, removed_on_failure
 from workbench.rounds import SINGLE_ROUND
 
 STORE_FILE = "portfolio.sqlite"
@@ -161,8 +162,6 @@ def sqlite_path(url: str) -> Path | None:
 def check_location(url: str, folders: list[Path] = (), files: list[Path] = ()) -> None:
     """A SQLite store must be a file we can create or open: not under a regular file, and not inside the
     folders or over the files a command reads. InputError before anything is created."""
-    from workbench.outputs import refuse_output
-
     path = sqlite_path(url)
     if path is None:
         return
@@ -193,8 +192,6 @@ def migrate(engine: sa.Engine) -> None:
 def open_store(url: str, create: bool = True) -> sa.Engine:
     """An engine on the store at `url`, its schema migrated; InputError names the URL when it cannot connect.
     `create=False` (forget, export, portfolio): a SQLite store must already exist; nothing is created."""
-    from workbench.outputs import removed_on_failure
-
     check_location(url)
     path = sqlite_path(url)
     if path is not None and not create and not path.is_file():
