@@ -107,6 +107,18 @@ def workspace(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
+@contextlib.contextmanager
+def one_file(workspace: Path, name: str, data: bytes):
+    """`data` as the file `name` in a folder of its own, removed afterwards."""
+    folder = workspace / f"case-{next(_names)}"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    try:
+        yield folder / name
+    finally:
+        shutil.rmtree(folder)
+
+
 ENGAGEMENTS: dict[str, object] = {}
 
 
@@ -217,10 +229,8 @@ CLIENT = (EXAMPLES / NORTHBANK / "client.yaml").read_bytes()
 @FUZZ
 @given(data=st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(str.encode), mutations(CLIENT)))
 def test_client_yaml_gives_an_engagement_or_a_clear_error(workspace, data):
-    folder = workspace / f"client-{next(_names)}"
-    folder.mkdir()
-    (folder / "client.yaml").write_bytes(data)
-    read_or_refuse(lambda: load_engagement(folder), folder)
+    with one_file(workspace, "client.yaml", data) as path:
+        read_or_refuse(lambda: load_engagement(path.parent), path.parent)
 
 
 MODEL = (ROOT / "assessment" / "models" / "samm-lite.yaml").read_bytes()
@@ -229,9 +239,8 @@ MODEL = (ROOT / "assessment" / "models" / "samm-lite.yaml").read_bytes()
 @FUZZ
 @given(data=st.one_of(st.binary(max_size=3000), mutations(MODEL)))
 def test_a_model_gives_a_model_or_a_clear_error(workspace, data):
-    path = workspace / f"model-{next(_names)}.yaml"
-    path.write_bytes(data)
-    read_or_refuse(lambda: load_model(path), workspace)
+    with one_file(workspace, "model.yaml", data) as path:
+        read_or_refuse(lambda: load_model(path), path.parent)
 
 
 CATALOGUE = (ROOT / "roadmaps" / "catalogue" / "service-management.yaml").read_bytes()
@@ -240,10 +249,9 @@ CATALOGUE = (ROOT / "roadmaps" / "catalogue" / "service-management.yaml").read_b
 @FUZZ
 @given(data=st.one_of(st.binary(max_size=3000), mutations(CATALOGUE[:6000] + b"\n")))
 def test_a_catalogue_gives_a_catalogue_or_a_clear_error(workspace, data):
-    path = workspace / f"catalogue-{next(_names)}.yaml"
-    path.write_bytes(data)
     model = load_model("service-management")
-    read_or_refuse(lambda: load_catalogue(path, model), workspace)
+    with one_file(workspace, "catalogue.yaml", data) as path:
+        read_or_refuse(lambda: load_catalogue(path, model), path.parent)
 
 
 KPIS = (EXAMPLES / HARBOURSIDE / "kpis.csv").read_bytes()
@@ -255,9 +263,8 @@ SCORECARD: dict = {}
 def test_kpi_measurements_give_values_or_a_clear_error(workspace, data):
     scorecard = SCORECARD.get("kpis") or SCORECARD.setdefault(
         "kpis", load_engagement(EXAMPLES / HARBOURSIDE).config.vision.scorecard)
-    path = workspace / f"kpis-{next(_names)}.csv"
-    path.write_bytes(data)
-    got = read_or_refuse(lambda: read_kpi_measurements(path, scorecard), workspace)
+    with one_file(workspace, "kpis.csv", data) as path:
+        got = read_or_refuse(lambda: read_kpi_measurements(path, scorecard), path.parent)
     if got is not None:
         assume(len(got))
         assert got["value"].notna().all() and got["date"].notna().all()
