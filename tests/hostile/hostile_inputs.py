@@ -1,10 +1,13 @@
-"""Helpers for the hostile-input tests: copies of the examples made hostile, and the command run as a separate
-process (a crash in a native reader must fail the test, not the test runner)."""
+"""Helpers for the hostile-input tests: copies of the examples made hostile, and the command run as a consultant
+types it, in this process or (where a native reader could crash the process) in a separate one."""
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import signal
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import EXAMPLES, EXE
@@ -26,11 +29,48 @@ def copy_example(name: str, dest: Path, client_id: str | None = None) -> Path:
     return dest
 
 
-def workbench(*args, timeout: float = 180) -> subprocess.CompletedProcess:
-    """`workbench ARGS` as a consultant types it; a hang fails the test after `timeout` seconds."""
-    r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout)
-    assert "Traceback" not in r.stdout + r.stderr, r.stdout + r.stderr
-    return r
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextlib.contextmanager
+def time_bound(seconds: int):
+    """Fail the test, rather than hang the suite, when the block runs longer than `seconds`."""
+    def expired(*_):
+        raise TimeoutError(f"still running after {seconds} s: a hang")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def workbench(*args, timeout: int = 180, process: bool = False) -> Ran:
+    """`workbench ARGS`: in this process through the CLI (an unexpected exception fails the test with its
+    traceback), or with `process=True` as a separate process, where a crash of a native reader (a signal) fails
+    the test rather than the runner. Either way a hang fails it after `timeout` seconds and no traceback may
+    reach the consultant."""
+    if process:
+        r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+        ran = Ran(r.returncode, r.stdout, r.stderr)
+    else:
+        from click.testing import CliRunner
+
+        from workbench.cli import cli
+
+        with time_bound(timeout):
+            r = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=True)
+        if r.exception is not None and not isinstance(r.exception, SystemExit):
+            raise r.exception
+        ran = Ran(r.exit_code, r.stdout, r.stderr)
+    assert "Traceback" not in ran.stdout + ran.stderr, ran.stdout + ran.stderr
+    return ran
 
 
 def csv_lines(folder: Path) -> list[str]:

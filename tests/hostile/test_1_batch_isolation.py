@@ -42,7 +42,7 @@ def test_a_batch_reports_the_good_clients_and_fails_each_hostile_one_alone(tmp_p
 
     out = tmp_path / "out"
     started = time.perf_counter()
-    r = workbench("run", "--all", eng, "--out", out, "--jobs", "2", timeout=600)
+    r = workbench("run", "--all", eng, "--out", out, "--jobs", "2", timeout=600, process=True)
     seconds = time.perf_counter() - started
     assert r.returncode == 1, r.stdout + r.stderr  # some clients failed; the run itself finished
     print(f"9 clients (4 reported in full, with PDFs) in {seconds:.1f} s")

@@ -18,7 +18,7 @@ def test_a_returned_questionnaire_with_a_value_in_xfd1048576_is_refused_by_sheet
     returned = folder / "responses" / "questionnaire-ivo-rossi.xlsx"
     far_value_workbook(returned, returned, sheet="Questionnaire")
     before = snapshot(folder)
-    r = workbench("validate", folder)
+    r = workbench("validate", folder, process=True)
     assert r.returncode == 2  # not -6 (SIGABRT)
     assert ("responses/questionnaire-ivo-rossi.xlsx: sheet 'Questionnaire' reaches cell XFD1048576, so it spans "
             "1,048,576 rows x 16,384 columns; expected at most 10,000,000 cells") in r.stderr
@@ -33,14 +33,14 @@ def test_a_forms_export_with_a_stray_value_far_below_is_refused_and_formatting_a
     folder = copy_example(ST_ALDHELMS, tmp_path / "sa")
     export = folder / "responses" / FORMS_EXPORT
     far_value_workbook(EXAMPLES / ST_ALDHELMS / "responses" / FORMS_EXPORT, export, cell="ZZ900000")
-    r = workbench("validate", folder)
+    r = workbench("validate", folder, process=True)
     assert r.returncode == 2 and "reaches cell ZZ900000" in r.stderr
 
     shutil.copy(EXAMPLES / ST_ALDHELMS / "responses" / FORMS_EXPORT, export)
     wb = load_workbook(export)
     wb.active["XFD1048576"].font = Font(bold=True)  # a formatted but empty cell holds nothing
     wb.save(export)
-    r = workbench("validate", folder)
+    r = workbench("validate", folder, process=True)
     assert r.returncode == 0 and "32 respondents" in r.stdout, r.stderr
 
 
@@ -54,7 +54,7 @@ def test_a_damaged_or_bomb_workbook_is_refused_by_name(tmp_path):
     data = bytearray(returned.read_bytes())
     data[len(data) // 2: len(data) // 2 + 40] = bytes(40)  # a damaged download
     returned.write_bytes(bytes(data))
-    r = workbench("validate", folder)
+    r = workbench("validate", folder, process=True)
     assert r.returncode == 2
     assert "responses/bomb.xlsx: part xl/worksheets/sheet1.xml unpacks to 572 MB" in r.stderr
     assert "responses/questionnaire-ivo-rossi.xlsx: not a readable .xlsx workbook" in r.stderr
