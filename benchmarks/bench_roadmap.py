@@ -105,7 +105,7 @@ def main() -> None:
     print(f"  ratio naive/ours: {naive_t[0] / min(ours_t):.1f}x")
 
     from workbench.planning import plan, plan_settings
-    from workbench.engagement import assess_engagement
+    from workbench.engagement.folder import assess_engagement
     folder = ROOT / "examples" / "clients" / "st-aldhelms-facilities"
     engagement, assessment = assess_engagement(folder)
     settings = plan_settings(engagement)

@@ -29,7 +29,7 @@ SECTORS = ["Banking", "Healthcare", "Public sector", "Software", "Retail", "Util
 def records(n: int) -> list[dict]:
     import random
 
-    from workbench.recording import client_record
+    from workbench.store.recording import client_record
 
     rng = random.Random(1000)
     bases = [client_record(p) for p in sorted((ROOT / "examples" / "clients").iterdir()) if (p / "client.yaml").exists()]
@@ -72,7 +72,7 @@ def naive(engine, record: dict) -> None:
 
 def main() -> None:
     from workbench import store as st
-    from workbench.portfolio_report import build_portfolio
+    from workbench.reports.portfolio_report import build_portfolio
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=1000)

@@ -5,7 +5,7 @@
 1. Recomputation after a slider change: `Workshop.decide` (gaps, roadmap, scorecard for the new target),
    beside the naive path of re-reading and re-scoring the engagement for every change (what re-running the
    notebook does). Prints median and p95 in ms (target: p95 under 50 ms).
-2. Drawing the three charts for one change: the panel's live SVG (workbench/live_charts.py) beside the
+2. Drawing the three charts for one change: the panel's live SVG (workbench/workshop/live_charts.py) beside the
    report's matplotlib charts rendered to SVG (what the panel drew before), with the bytes sent to the page.
 3. Redrawn charts visible in a real browser: the workshop app (Voila) in Debian's chromium via playwright;
    each move presses an arrow key on a target slider (between two levels) and waits until the panel has
@@ -31,7 +31,7 @@ BIN = Path(sys.executable).parent
 
 
 def largest_client() -> Path:
-    from workbench.engagement import assess_engagement
+    from workbench.engagement.folder import assess_engagement
 
     return max((p for p in EXAMPLES.iterdir() if (p / "client.yaml").exists()),
                key=lambda p: len(assess_engagement(p)[1].respondents))
@@ -43,7 +43,7 @@ def p95(xs: list[float]) -> float:
 
 def recompute(folder: Path, moves: int) -> tuple[list[float], list[float]]:
     from workbench.planning import plan_engagement
-    from workbench.workshop import Workshop
+    from workbench.workshop.session import Workshop
 
     ws = Workshop(folder)
     dims = list(ws.current.target_map)
@@ -60,8 +60,9 @@ def recompute(folder: Path, moves: int) -> tuple[list[float], list[float]]:
 
 
 def drawing(folder: Path, moves: int) -> tuple[list[float], list[float], int, int]:
-    from workbench import charts, live_charts
-    from workbench.workshop import Workshop
+    from workbench.reports import charts
+    from workbench.workshop import live_charts
+    from workbench.workshop.session import Workshop
 
     ws = Workshop(folder)
     levels = ws.engagement.model.levels

@@ -21,8 +21,10 @@ from openpyxl import Workbook, load_workbook
 
 from assessment.model import load_model
 from assessment.questionnaire import COL, HEADERS
-from workbench.clientfile import block_mapping, edit_client_yaml
-from workbench.engagement import CLIENT_FILE, init_client, load_engagement
+from workbench.engagement.clientfile import block_mapping, edit_client_yaml
+from workbench.engagement.config import CLIENT_FILE
+from workbench.engagement.scaffold import init_client
+from workbench.engagement.folder import load_engagement
 
 HERE = Path(__file__).parent / "clients"
 FIRST = ["Amira", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kofi", "Lena",

@@ -1,5 +1,5 @@
 """Across clients: how levels are spread per dimension and sector, who is behind their roadmap, and which
-gaps come up most often. Pure functions over the portfolio store's tables (workbench/store.py)."""
+gaps come up most often. Pure functions over the portfolio store's tables (workbench/store/)."""
 from __future__ import annotations
 
 import pandas as pd

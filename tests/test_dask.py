@@ -243,7 +243,7 @@ def test_a_scheduler_that_does_not_answer_is_named_before_anything_runs(tmp_path
 
 def test_inputs_over_the_limit_are_refused_with_the_way_out(tmp_path):
     from assessment.problems import InputError
-    from workbench.cluster import mirror, pack_inputs, unpack_inputs
+    from workbench.batch.dask_pool import mirror, pack_inputs, unpack_inputs
 
     folder = client_copy(tmp_path, "st-aldhelms-facilities", "big")
     files = pack_inputs(folder)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ruamel.yaml import YAML
 
-from workbench.engagement import load_engagement
+from workbench.engagement.folder import load_engagement
 
 
 def test_init_client_scaffolds_an_engagement_folder(tmp_path, workbench):

@@ -139,7 +139,7 @@ def test_a_worker_killed_mid_client_fails_only_that_client(tmp_path):
     assert (out / "third" / "report.html").is_file()  # a new worker took over
     assert not (out / ".staging").exists() or not any((out / ".staging").iterdir())
     time.sleep(1)  # the dead worker's fork server and kernels followed it
-    left = [p for p in psutil.process_iter(["cmdline"]) if "workbench.forkserver" in " ".join(p.info["cmdline"] or [])]
+    left = [p for p in psutil.process_iter(["cmdline"]) if "workbench.engines.forkserver" in " ".join(p.info["cmdline"] or [])]
     assert not left, [p.info for p in left]
 
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import EXAMPLES
-from workbench.engagement import assess_engagement, load_engagement
+from workbench.engagement.folder import assess_engagement, load_engagement
 from workbench.progress_review import review_engagement
 
 HARBOURSIDE = "harbourside-council-contact-centre"

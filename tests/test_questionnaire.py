@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assessment.model import load_model
-from workbench.engagement import assess_engagement
+from workbench.engagement.folder import assess_engagement
 
 
 def fill(src, dest, name, role, answer_for, importance=None, comment=None):

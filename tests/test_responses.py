@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from assessment.model import load_model
-from workbench.engagement import assess_engagement
+from workbench.engagement.folder import assess_engagement
 
 MODEL = load_model("service-management")
 QIDS = list(MODEL.question_table["question"])

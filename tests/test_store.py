@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from conftest import EXAMPLES, client_ids, run
 from workbench import store as st
-from workbench.recording import client_record
+from workbench.store.recording import client_record
 
 HARBOURSIDE = "harbourside-council-contact-centre"
 BRIGHTLOOP = "brightloop-customer-support"

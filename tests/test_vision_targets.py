@@ -6,7 +6,7 @@ import datetime as dt
 from ruamel.yaml import YAML
 
 from roadmaps.vision import KPI, Vision, target_profile, vision_warnings
-from workbench.engagement import load_engagement
+from workbench.engagement.folder import load_engagement
 
 VISION = """\
 vision:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.engagement import load_engagement
-from workbench.workshop import SavedElsewhere, Workshop, read_log
+from workbench.engagement.folder import load_engagement
+from workbench.workshop.session import SavedElsewhere, Workshop, read_log
 
 NORTHBANK = "northbank-it-service-desk"
 
@@ -79,7 +79,7 @@ def _svg_texts(svg: str) -> list[str]:
 
 
 def test_the_panel_views_follow_every_decision(example_copy):
-    from workbench.widgets import WorkshopPanel
+    from workbench.workshop.panel import WorkshopPanel
 
     panel = WorkshopPanel(example_copy(NORTHBANK))
     plan = panel.ws.planning().roadmap.plan

@@ -93,7 +93,7 @@ def test_move_a_target_see_the_roadmap_change_and_save_it(workshop_app, browser)
     assert after != before
     assert after.startswith("# Kick-off notes: targets agreed with the CIO are provisional.")
     new_level = int(level_after.split()[0])
-    from workbench.engagement import load_engagement
+    from workbench.engagement.folder import load_engagement
 
     assert load_engagement(folder).config.vision.targets["service-recovery"].level == new_level
     log = folder.joinpath("decisions.csv").read_text()

@@ -13,12 +13,12 @@ from assessment.model import builtin_models, load_model
 from assessment.problems import InputError, Problem
 from assessment.scoring import coverage_warnings
 from roadmaps.vision import target_profile, vision_warnings
-from workbench import profile_output
-from workbench.profile_output import text_table
-from workbench.executors import ENGINES, INPUT_MODES
-from workbench.kpis import kpi_measurements
-from workbench.engagement import (assess_engagement, init_client, load_engagement, read_engagement_responses,
-                                  write_questionnaire)
+from workbench.reports import profile_output
+from workbench.reports.profile_output import text_table
+from workbench.engines.executors import ENGINES, INPUT_MODES
+from workbench.engagement.kpis import kpi_measurements
+from workbench.engagement.folder import assess_engagement, load_engagement, read_engagement_responses
+from workbench.engagement.scaffold import init_client, write_questionnaire
 
 EXIT_INPUT = 2  # bad input: every problem was printed, nothing was written
 
@@ -161,8 +161,10 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, scheduler, inputs, params, timeout, store,
             no_store) -> None:
     """Execute the three notebooks and build the reports for every client; a failure stays with its client."""
-    from workbench.batch import FORMATS, Progress, discover, run_batch
-    from workbench.store import url_from
+    from workbench.batch.jobs import FORMATS, discover
+    from workbench.batch.progress import Progress
+    from workbench.batch.run import run_batch
+    from workbench.store.database import url_from
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     bad = [f for f in chosen if f not in FORMATS]
@@ -250,8 +252,8 @@ def check_model_cmd(path: Path) -> None:
 @reports_input_errors
 def target_cmd(folder: Path, assignments: tuple[str, ...], rationale: str | None) -> None:
     """Set target levels, e.g. `service-levels=4 service-recovery=Defined`, saved into client.yaml."""
-    from workbench.clientfile import parse_target_args, set_targets
-    from workbench.roadmap_output import targets_text
+    from workbench.engagement.clientfile import parse_target_args, set_targets
+    from workbench.reports.roadmap_output import targets_text
 
     engagement = load_engagement(folder)
     targets = parse_target_args(list(assignments), engagement.model)
@@ -272,8 +274,8 @@ def target_cmd(folder: Path, assignments: tuple[str, ...], rationale: str | None
 def roadmap_cmd(folder: Path, capacity: float | None, waves: int | None, start, xlsx: Path | None) -> None:
     """Rank the gaps against the targets and plan the initiatives that close them, wave by wave."""
     from workbench.planning import plan_engagement
-    from workbench.roadmap_output import as_text
-    from workbench.roadmap_workbook import save_roadmap_workbook
+    from workbench.reports.roadmap_output import as_text
+    from workbench.reports.workbook import save_roadmap_workbook
 
     p = plan_engagement(folder, capacity, waves, start.date() if start else None)
     click.echo(as_text(p))
@@ -289,7 +291,7 @@ def roadmap_cmd(folder: Path, capacity: float | None, waves: int | None, start, 
 @reports_input_errors
 def workshop_cmd(folder: Path, port: int, no_browser: bool) -> None:
     """Serve the live workshop panels for one client as a code-free page (Voila), on localhost only."""
-    from workbench.workshop_app import serve
+    from workbench.workshop.app import serve
 
     load_engagement(folder)  # a broken client.yaml is reported here, not in the browser
     sys.exit(serve(folder.resolve(), port, open_browser=not no_browser))
@@ -303,8 +305,8 @@ def workshop_cmd(folder: Path, port: int, no_browser: bool) -> None:
 @reports_input_errors
 def portfolio_cmd(store: str, out: Path) -> None:
     """The consultancy's report across clients: levels by sector, who is behind, the most common gaps."""
-    from workbench.portfolio_report import build_portfolio
-    from workbench.store import url_from
+    from workbench.reports.portfolio_report import build_portfolio
+    from workbench.store.database import url_from
 
     click.echo(f"Wrote {build_portfolio(url_from(store), out)}")
 
@@ -317,8 +319,8 @@ def portfolio_cmd(store: str, out: Path) -> None:
 @reports_input_errors
 def export_cmd(folder: Path, target: Path | None, store: str | None) -> None:
     """Everything about one client in one zip: its files, every round's analysis, its store rows."""
-    from workbench.export import export_client
-    from workbench.store import url_from
+    from workbench.store.export import export_client
+    from workbench.store.database import url_from
 
     click.echo(f"Wrote {export_client(folder, target, url_from(store) if store else None)}")
 
@@ -329,7 +331,8 @@ def export_cmd(folder: Path, target: Path | None, store: str | None) -> None:
 @reports_input_errors
 def forget_cmd(client_id: str, store: str) -> None:
     """Remove a client's data from the portfolio store entirely (for a client who ends the engagement)."""
-    from workbench.store import forget_client, open_store, url_from
+    from workbench.store.writing import forget_client
+    from workbench.store.database import open_store, url_from
 
     removed = forget_client(open_store(url_from(store), create=False), client_id)
     if removed < 0:

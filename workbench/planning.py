@@ -14,7 +14,8 @@ from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
 from roadmaps.scorecard import scorecard_table
 from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap
 from roadmaps.vision import target_profile, vision_warnings
-from workbench.engagement import Engagement, assess_engagement, cached, next_quarter
+from workbench.engagement.folder import Engagement, assess_engagement, cached
+from workbench.engagement.scaffold import next_quarter
 
 
 @dataclass

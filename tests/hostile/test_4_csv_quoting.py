@@ -74,7 +74,7 @@ def test_a_one_megabyte_cell_is_refused_by_name_and_a_real_multi_line_comment_is
     r = workbench("validate", folder)
     assert r.returncode == 0, r.stderr
     assert "24 respondents, 1,320 answers" in r.stdout  # nothing lost, nothing refused
-    from workbench.engagement import assess_engagement
+    from workbench.engagement.folder import assess_engagement
 
     _, a = assess_engagement(folder)
     assert a.respondents["n_scored"].sum() + a.respondents["n_excluded"].sum() == 1320

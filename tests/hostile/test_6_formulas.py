@@ -69,7 +69,7 @@ def test_every_csv_we_write_keeps_formula_like_text_as_text(tmp_path):
     names = {row["name"] for row in csv.DictReader(r.stdout.splitlines())}
     assert f"'{DDE}" in names and DDE not in names
 
-    from workbench.workshop import Workshop, read_log
+    from workbench.workshop.session import Workshop, read_log
 
     ws = Workshop(folder)
     ws.decide(capacity=ws.current.capacity + 5)
@@ -77,7 +77,8 @@ def test_every_csv_we_write_keeps_formula_like_text_as_text(tmp_path):
     row = read_log(folder)[-1]
     assert row["who"] == "'" + LINK and row["note"] == "'@note"
 
-    from workbench.batch import ClientResult, write_index
+    from workbench.batch.jobs import ClientResult
+    from workbench.batch.index import write_index
 
     write_index(tmp_path, [ClientResult("x", DDE, str(folder), "failed", error="-2+3 went wrong")])
     summary = next(csv.DictReader((tmp_path / "summary.csv").open()))

@@ -24,8 +24,8 @@ from assessment.model import load_model
 from assessment.problems import InputError
 from conftest import EXAMPLES, ROOT
 from roadmaps.catalogue import load_catalogue
-from workbench.engagement import load_engagement
-from workbench.kpis import read_kpi_measurements
+from workbench.engagement.folder import load_engagement
+from workbench.engagement.kpis import read_kpi_measurements
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                                       HealthCheck.data_too_large])

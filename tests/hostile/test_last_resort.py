@@ -37,9 +37,10 @@ def test_a_bug_at_the_end_of_a_batch_leaves_every_client_folder_whole_and_no_hal
     folder = copy_example(NORTHBANK, tmp_path / "nb")
     before = snapshot(folder)
     out = tmp_path / "out"
-    patch = ("import workbench.batch as b\n"  # the index fails half-way, after every client was built
+    patch = ("import workbench.batch.run as b\n"  # the index fails half-way, after every client was built
+             "from workbench import atomic\n"
              "def broken(out, results):\n"
-             "    with b.atomic.atomic_path(out / 'index.html') as tmp:\n"
+             "    with atomic.atomic_path(out / 'index.html') as tmp:\n"
              "        tmp.write_text('<html><body>half')\n"
              "        raise ZeroDivisionError('division by zero')\n"
              "b.write_index = broken")

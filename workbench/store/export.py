@@ -14,9 +14,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from workbench import atomic
-from workbench.engagement import engagement_inputs, input_files, load_engagement
+from workbench.engagement.folder import engagement_inputs, load_engagement
+from workbench.engagement.files import input_files
 from workbench.outputs import refuse_output
-from workbench.recording import client_record
+from workbench.store.recording import client_record
 
 
 def _json(obj) -> str:
@@ -54,7 +55,7 @@ def export_client(folder: Path, target: Path | None = None, store_url: str | Non
     refuse_output(target, "--out", [folder, *folders], files)
     rows = None
     if store_url:
-        from workbench.store import open_store
+        from workbench.store.database import open_store
 
         rows = store_rows(open_store(store_url, create=False), eng.config.id)
     with atomic.atomic_path(target) as tmp:

@@ -25,7 +25,7 @@ body, .jp-Notebook { font-size: 17px !important; }
 
 
 def app_notebook(folder: Path) -> nbformat.NotebookNode:
-    code = ("from workbench.workshop_app import show_app\n"
+    code = ("from workbench.workshop.app import show_app\n"
             f"show_app({str(folder)!r})")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -36,7 +36,7 @@ def show_app(folder: str) -> None:
     """The page: the client's name and scope in large type, then the whole panel."""
     from IPython.display import HTML, display
 
-    from workbench.widgets import WorkshopPanel
+    from workbench.workshop.panel import WorkshopPanel
 
     panel = WorkshopPanel(folder)
     cfg = panel.ws.engagement.config

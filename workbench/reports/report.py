@@ -17,7 +17,7 @@ from jinja2 import Environment, select_autoescape
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
 
-TEMPLATES = resources.files("workbench") / "templates"
+TEMPLATES = resources.files("workbench.reports") / "templates"
 SVG_IMG = '<img src="data:image/svg+xml;base64,'
 
 

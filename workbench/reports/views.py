@@ -13,7 +13,7 @@ from typing import Iterable
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.charts import svg_text
+from workbench.reports.charts import svg_text
 
 
 def esc(value) -> str:

@@ -1,6 +1,6 @@
 """Charts for the live workshop panel, drawn directly as small SVG documents.
 
-The reports and notebooks use matplotlib (workbench/charts.py). In a workshop every slider move redraws
+The reports and notebooks use matplotlib (workbench/reports/charts.py). In a workshop every slider move redraws
 the radar, the Gantt chart and the trajectory, and matplotlib's SVG backend needs 30-40 ms per chart and
 writes 20-35 kB of SVG that the browser then has to parse. These functions draw the same three views from
 the same tables in about a millisecond each, as SVG a few times smaller, so the redrawn charts are on the
@@ -16,7 +16,7 @@ from html import escape
 
 import pandas as pd
 
-from workbench.charts import BLUE, GREY, LEVEL_CMAP, ORANGE
+from workbench.reports.charts import BLUE, GREY, LEVEL_CMAP, ORANGE
 
 FONT = "font-family=\"'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif\""
 CHAR = 6.2  # average width of a 11 px DejaVu Sans character, to size label columns

@@ -2,7 +2,7 @@
 (`config.attributes["connection"]`), in its transaction; there is no alembic.ini."""
 from alembic import context
 
-from workbench.store import meta
+from workbench.store.schema import meta
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=meta, render_as_batch=connection.dialect.name == "sqlite")

@@ -70,7 +70,7 @@ class PapermillExecutor(Executor):
 
 class FastExecutor(PapermillExecutor):
     """The default engine: papermill as above, but the kernel is forked from a server that imported the
-    kernel, pandas, matplotlib and our packages once (workbench/forkserver.py), and a client's three
+    kernel, pandas, matplotlib and our packages once (workbench/engines/forkserver.py), and a client's three
     notebooks run in one such kernel, its namespace reset between them (a new client always gets a new
     kernel). Same notebooks, same cell-by-cell execution, same outputs; none of the start-up."""
 
@@ -79,7 +79,7 @@ class FastExecutor(PapermillExecutor):
 
     def execute(self, notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int,
                 log: Path | None = None) -> None:
-        from workbench.forkserver import ClientKernel
+        from workbench.engines.forkserver import ClientKernel
 
         try:
             if self.kernel is None:
@@ -99,12 +99,12 @@ class FastExecutor(PapermillExecutor):
 
     def start(self, wait: bool = True) -> None:
         """Start the fork server now rather than at the first notebook."""
-        from workbench.forkserver import ForkServer
+        from workbench.engines.forkserver import ForkServer
 
         ForkServer.get(wait)
 
     def close(self) -> None:
-        from workbench.forkserver import ForkServer
+        from workbench.engines.forkserver import ForkServer
 
         ForkServer.shutdown()
 

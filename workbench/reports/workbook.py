@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from assessment.sheets import fit_rows, print_setup, safe_cell
 from workbench import atomic
-from workbench.engagement import engagement_inputs
+from workbench.engagement.folder import engagement_inputs
 from workbench.outputs import refuse_output
 from workbench.planning import Planning
 

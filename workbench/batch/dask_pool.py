@@ -38,9 +38,9 @@ import uuid
 from pathlib import Path
 
 from assessment.problems import InputError, Problem
-from workbench.batch import (ClientResult, Job, _packages, build_client, code_hash, fail_client, finish,
-                             staging_for, warm_up_worker)
-from workbench.executors import INPUT_MODES, get_executor
+from workbench.batch.jobs import ClientResult, Job, packages_used, code_hash
+from workbench.batch.client import build_client, fail_client, finish, staging_for, warm_up_worker
+from workbench.engines.executors import INPUT_MODES, get_executor
 from distributed import WorkerPlugin
 
 NOTEBOOK_ENGINE = "fast"     # how the workers execute notebooks
@@ -55,7 +55,8 @@ NO_WORKERS_GRACE = 120.0      # seconds the run waits for a worker to (re)appear
 def input_paths(folder: Path) -> list[Path]:
     """The files a client's run reads: its engagement folder's files, plus a model or catalogue kept
     elsewhere (a folder whose client.yaml is broken: just its files; it fails at validate, as locally)."""
-    from workbench.engagement import external_inputs, input_files, load_engagement
+    from workbench.engagement.folder import external_inputs, load_engagement
+    from workbench.engagement.files import input_files
 
     paths = input_files(folder)
     try:
@@ -133,7 +134,7 @@ def _warm(formats: tuple) -> dict:
             warm_up_worker(executor, formats, wait=False)
             _STATE.update(executor=executor, code=code_hash(), pdf="pdf" in formats)
         elif "pdf" in formats and not _STATE["pdf"]:
-            from workbench import reports
+            from workbench.reports import report as reports
 
             reports.warm_up_pdf()
             _STATE["pdf"] = True
@@ -189,7 +190,7 @@ def client_task(job: Job, files: dict[str, bytes] | None, staging: str, formats:
     with _LOCK:
         worker.log_event(topic, ["attempt", job.client_id, worker.address])
         state = _warm(tuple(formats))
-        base = {"worker": worker.address, "packages": _packages()}
+        base = {"worker": worker.address, "packages": packages_used()}
         if state["code"] != code:
             return dict(base, refused=(f"worker {worker.address} runs a different Maturity Workbench (code, notebooks or "
                                     f"templates hash {state['code'][:12]}, this run's is {code[:12]}); expected "

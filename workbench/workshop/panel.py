@@ -1,4 +1,4 @@
-"""The live workshop panels: ipywidgets controls bound to a Workshop session (workbench/workshop.py).
+"""The live workshop panels: ipywidgets controls bound to a Workshop session (workbench/workshop/session.py).
 
 Every change recomputes the gaps and the roadmap (`Workshop.decide`, no notebook re-run) and redraws the
 charts and tables beside the controls. Used by notebooks 01 (targets and scorecard) and 03 (everything),
@@ -15,8 +15,9 @@ import ipywidgets as W
 
 from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
-from workbench import live_charts, views
-from workbench.workshop import SavedElsewhere, Workshop
+from workbench.workshop import live_charts
+from workbench.reports import views
+from workbench.workshop.session import SavedElsewhere, Workshop
 
 CSS = """<style>
 .wb-panel { font-size: 15px; }

@@ -14,7 +14,8 @@ from assessment.yamlfile import load_yaml, read_yaml_text, round_trip_yaml
 from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem
 from workbench import atomic
-from workbench.engagement import CLIENT_FILE, Engagement, engagement_from_text
+from workbench.engagement.config import CLIENT_FILE
+from workbench.engagement.folder import Engagement, engagement_from_text
 
 
 def _yaml() -> YAML:

@@ -1,5 +1,5 @@
 """What the portfolio store records of one client: every assessment round as plain rows (built in a batch
-worker from the analysis it has already done, sent to the coordinator, which writes it; see store.py)."""
+worker from the analysis it has already done, sent to the coordinator, which writes it; see writing.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from assessment.scoring import respondent_counts
-from workbench.engagement import assess_engagement
-from workbench.kpis import kpi_measurements
+from workbench.engagement.folder import assess_engagement
+from workbench.engagement.kpis import kpi_measurements
 from workbench.planning import Planning, plan_engagement
 from workbench.progress_review import plan_round
 

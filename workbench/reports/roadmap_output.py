@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from workbench.planning import Planning
-from workbench.profile_output import text_table
+from workbench.reports.profile_output import text_table
 
 
 def _n(x, fmt="{:.2f}") -> str:

@@ -2,7 +2,7 @@
 clean IPython kernel for every client.
 
 A normal Jupyter kernel spends one to three seconds importing IPython, pandas, matplotlib, pydantic and our
-packages before it runs the first cell. The fork server (`python -m workbench.forkserver`) does those
+packages before it runs the first cell. The fork server (`python -m workbench.engines.forkserver`) does those
 imports once, without creating any thread, ZeroMQ context or event loop, and then waits. Each request makes
 it `fork()`: the child is a copy of that quiet, pre-imported process which then starts a real ipykernel
 on the connection file it was given, exactly as `python -m ipykernel_launcher -f FILE` would. nbclient
@@ -51,8 +51,8 @@ PRELOAD = [
     "matplotlib_inline.backend_inline", "numpy", "pandas", "matplotlib", "matplotlib.figure",
     "matplotlib.backends.backend_agg", "openpyxl", "pydantic", "ruamel.yaml",
     "assessment.model", "assessment.responses", "assessment.scoring", "roadmaps.vision", "roadmaps.gaps",
-    "roadmaps.catalogue", "roadmaps.sequencing", "roadmaps.scorecard", "workbench.engagement",
-    "workbench.planning", "workbench.charts", "workbench.views", "workbench.roadmap_workbook",
+    "roadmaps.catalogue", "roadmaps.sequencing", "roadmaps.scorecard", "workbench.engagement.folder",
+    "workbench.planning", "workbench.reports.charts", "workbench.reports.views", "workbench.reports.workbook",
 ]
 
 
@@ -74,7 +74,7 @@ def preload() -> None:
     from jupyter_client.localinterfaces import local_ips
 
     local_ips()  # the machine's network interfaces, looked up once rather than in every kernel
-    from workbench import charts
+    from workbench.reports import charts
 
     charts.warm_up()  # fonts and text metrics, so the first chart of every kernel does not pay for them
     from assessment.model import builtin_models, load_model
@@ -167,11 +167,10 @@ class ForkServer:
     _lock = threading.Lock()
 
     def __init__(self):
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent)]
-                                                         + [p for p in [os.environ.get("PYTHONPATH")] if p]))
-        self.proc = subprocess.Popen([sys.executable, "-m", "workbench.forkserver"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                     cwd=Path(__file__).resolve().parent.parent)
+        root = Path(__file__).resolve().parents[2]  # the project: workbench/engines/forkserver.py
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+        self.proc = subprocess.Popen([sys.executable, "-m", "workbench.engines.forkserver"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=root)
         self.ready = False
 
     def _wait_ready(self) -> None:

@@ -10,8 +10,9 @@ from jinja2 import Environment, select_autoescape
 
 from assessment.model import load_model
 from roadmaps.portfolio import behind_roadmap, common_top_gaps, level_distribution
-from workbench import atomic, charts, store as st
-from workbench.reports import TEMPLATES, _css
+from workbench import atomic, store as st
+from workbench.reports import charts
+from workbench.reports.report import TEMPLATES, _css
 
 PORTFOLIO_FILE = "portfolio.html"
 

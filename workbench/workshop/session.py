@@ -1,7 +1,7 @@
 """A workshop session on one engagement: the decisions a leadership team changes live, recomputed on
 every change, with undo, reset to what is saved, and saving back into client.yaml with a decision log.
 
-No widgets here: the ipywidgets panels (workbench/widgets.py), the notebooks and the tests drive this one
+No widgets here: the ipywidgets panels (workbench/workshop/panel.py), the notebooks and the tests drive this one
 object, so what a slider does and what a test checks is the same code path. Recomputing is `plan()` on the
 already-scored assessment: the responses are read once per session.
 """
@@ -20,8 +20,9 @@ from assessment.problems import InputError, Problem
 from assessment.sheets import write_csv
 from roadmaps.gaps import PriorityWeights
 from workbench import atomic
-from workbench.clientfile import block_mapping, edit_client_yaml
-from workbench.engagement import CLIENT_FILE, DECISION_LOG, Engagement, assess_engagement
+from workbench.engagement.clientfile import block_mapping, edit_client_yaml
+from workbench.engagement.config import CLIENT_FILE, DECISION_LOG
+from workbench.engagement.folder import Engagement, assess_engagement
 from workbench.planning import Planning, plan, plan_settings
 
 LOG_COLUMNS = ["time", "who", "item", "from", "to", "note"]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from assessment.scoring import Assessment
 from assessment.sheets import frame_to_csv
-from workbench.engagement import Engagement
+from workbench.engagement.folder import Engagement
 
 
 def _num(x, digits: int = 2) -> str:

@@ -1,0 +1,121 @@
+"""A new engagement: its folder, a commented client.yaml and the questionnaire workbook."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from assessment.model import builtin_models, load_model
+from assessment.problems import InputError, Problem
+from assessment.questionnaire import build_workbook
+from assessment.roles import DEFAULT_ROLES
+from assessment.yamlfile import load_yaml, plain
+from workbench import atomic
+from workbench.outputs import refuse_output
+from workbench.engagement.config import CLIENT_FILE, ClientConfig, QUESTIONNAIRE_FILE, RESPONSES_DIR, slugify
+from workbench.engagement.folder import Engagement, engagement_inputs
+
+
+def init_client(folder: Path, name: str, model_ref: str = "service-management", sector: str = "",
+                consultant: str = "", today: dt.date | None = None) -> Path:
+    """Create an engagement folder: client.yaml, responses/ and a questionnaire workbook."""
+    folder = Path(folder)
+    source = str(folder / CLIENT_FILE)
+    if not name.strip():
+        raise InputError([Problem(source, "client name is empty; expected a name such as 'Acme IT Service Desk'")])
+    slug = slugify(name)
+    if not slug:
+        raise InputError([Problem(source, f"client name {name!r} gives no usable id; expected a name with letters "
+                                          "or digits")])
+    if (folder / CLIENT_FILE).exists():
+        raise InputError([Problem(source, "an engagement already exists here; expected a new or empty folder "
+                                          "(nothing was changed)")])
+    model = load_model(model_ref, base=Path.cwd())
+    model_field = model_ref if model_ref in builtin_models() else str(Path(model_ref).resolve())
+    text = client_yaml_text(slug, name, sector, consultant, model_field, today or dt.date.today())
+    ClientConfig.model_validate(plain(load_yaml(text, source)))  # what we write must read back
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / RESPONSES_DIR).mkdir(exist_ok=True)
+    atomic.write_text(folder / CLIENT_FILE, text)
+    save_questionnaire(build_workbook(model, name, slug, list(DEFAULT_ROLES)), folder / QUESTIONNAIRE_FILE)
+    return folder
+
+
+def save_questionnaire(workbook, target: Path) -> None:
+    with atomic.atomic_path(target) as tmp:
+        workbook.save(tmp)
+
+
+def write_questionnaire(engagement: Engagement, target: Path | None = None) -> Path:
+    target = Path(target) if target else engagement.folder / QUESTIONNAIRE_FILE
+    refuse_output(target, "--out", *engagement_inputs(engagement))
+    wb = build_workbook(engagement.model, engagement.config.name, engagement.config.id, engagement.config.roles)
+    save_questionnaire(wb, target)
+    return target
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def client_yaml_text(slug: str, name: str, sector: str, consultant: str, model: str, today: dt.date) -> str:
+    role_lines = []
+    for r in DEFAULT_ROLES:
+        role_lines += [f"  - id: {r.id}", f"    name: {_q(r.name)}", f"    perspective: {r.perspective}",
+                       f"    aliases: [{', '.join(_q(a) for a in r.aliases)}]"]
+    roles = "\n".join(role_lines)
+    return f"""\
+# Maturity Workbench engagement. Edit freely: the workbench keeps your comments and key order
+# when it saves decisions back into this file.
+id: {slug}    # safe id used for folder and file names; keep it stable once reports exist
+name: {_q(name)}
+sector: {_q(sector)}
+scope: ""              # what is in scope, e.g. "IT service desk and second-line support"
+consultant: {_q(consultant)}
+model: {_q(model)}     # a built-in model id (see `workbench models`) or the path of a model YAML file
+dates:
+  start: {today.isoformat()}
+  assessment:          # when the questionnaire closes
+  report_due:
+
+# Respondents' role groups, compared in the profile. perspective is one of:
+# leadership, management, front_line, customer, other (leadership vs front_line gives the perception gap).
+# aliases: other ways respondents may write the role in survey exports.
+roles:
+{roles}
+
+# Only needed for survey exports whose column headers match neither a question id nor a question's text:
+#   columns:
+#     "How well do we agree service levels?": SLM1
+#     "What is your role?": role            # or respondent, name, email, timestamp, comment, ignore
+#     "How important is this to customers?": "importance:SLM1"
+responses:
+  columns: {{}}
+
+# Envision the end (step 1, with the leadership team): where the client wants to be and how everyone
+# will see the arrival. Targets default to the model's ambition levels; override one dimension with
+# `service-levels: 4` or `service-levels: {{level: 4, rationale: "..."}}`, or run `workbench target`.
+vision:
+  statement: ""
+  purpose: ""
+  success_story: ""
+  targets: {{}}
+  objectives: []
+  # 6-8 KPIs, each: id, name, definition, unit, baseline, target, due, owner, source, dimensions
+  scorecard: []
+
+# The roadmap: waves (quarters by default) from a start date, with a capacity in person-weeks per wave.
+roadmap:
+  start: {next_quarter(today).isoformat()}
+  waves: 4
+  wave_weeks: 13
+  capacity: 40
+  priority_weights: {{gap: 0.4, importance: 0.2, foundation: 0.25, disagreement: 0.15}}
+  exclude_initiatives: []   # ids from the catalogue that do not fit this client
+  add_initiatives: []       # the client's own initiatives, in the catalogue's format
+"""
+
+
+def next_quarter(day: dt.date) -> dt.date:
+    """The first day of the quarter after `day`."""
+    q = (day.month - 1) // 3 + 1
+    return dt.date(day.year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
