@@ -29,10 +29,11 @@ SECTORS = ["Banking", "Healthcare", "Public sector", "Software", "Retail", "Util
 def records(n: int) -> list[dict]:
     import random
 
+    from workbench.planning import plan_engagement
     from workbench.store.recording import client_record
 
     rng = random.Random(1000)
-    bases = [client_record(p) for p in sorted((ROOT / "examples" / "clients").iterdir()) if (p / "client.yaml").exists()]
+    bases = [client_record(plan_engagement(p)) for p in sorted((ROOT / "examples" / "clients").iterdir()) if (p / "client.yaml").exists()]
     out = []
     for i in range(n):
         r = copy.deepcopy(bases[i % len(bases)])

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import EXAMPLES
 from workbench.engagement.folder import assess_engagement, load_engagement
+from workbench.planning import plan_engagement
 from workbench.progress_review import review_engagement
 
 HARBOURSIDE = "harbourside-council-contact-centre"
@@ -30,7 +31,7 @@ def test_an_engagement_with_two_round_folders_is_scored_on_its_latest_round(work
 
 
 def test_the_progress_review_compares_rounds_plan_and_kpis():
-    r = review_engagement(EXAMPLES / HARBOURSIDE)
+    r = review_engagement(plan_engagement(EXAMPLES / HARBOURSIDE))
     assert r.as_of == dt.date(2026, 9, 30)
     moved = r.moved.set_index("dimension")
     # the example's second round moved the foundations and not people or recovery
@@ -70,7 +71,7 @@ def test_a_changed_model_compares_only_the_dimensions_both_versions_have(example
     csv_path.write_text("\n".join(l for l in lines if l.split(",")[2] not in prefixes) + "\n")
     text = (folder / "client.yaml").read_text()
     (folder / "client.yaml").write_text(text + f"rounds:\n  2025-Q4:\n    model: {path}\n")
-    r = review_engagement(folder)
+    r = review_engagement(plan_engagement(folder))
     assert dropped["id"] not in set(r.moved["dimension"])
     assert any(dropped["name"] in n and "new in the model" in n for n in r.notes)
     assert any("0.9.0" in n for n in r.notes)

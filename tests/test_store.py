@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from conftest import EXAMPLES, client_ids, run
 from workbench import store as st
+from workbench.planning import plan_engagement
 from workbench.store.recording import client_record
 
 HARBOURSIDE = "harbourside-council-contact-centre"
@@ -75,7 +76,7 @@ def test_the_schema_comes_from_the_migrations_and_matches_the_code(tmp_path):
 
 def test_a_failure_while_recording_leaves_nothing_of_the_client(tmp_path):
     engine = st.open_store(st.url_from(str(tmp_path)))
-    record = client_record(EXAMPLES / HARBOURSIDE)
+    record = client_record(plan_engagement(EXAMPLES / HARBOURSIDE))
     record["rounds"][-1]["question_scores"][5]["dimension"] = None  # NOT NULL: fails halfway through
     with pytest.raises(sa.exc.IntegrityError):
         st.record_client(engine, None, record)
@@ -92,7 +93,7 @@ def software_peers(tmp_path):
     peers = []
     for i in range(6):
         folder = clone(EXAMPLES / BRIGHTLOOP, tmp_path / f"peer{i}", f"zephyr-peer-{i}", f"Zephyr Peer Company {i}")
-        record = client_record(folder)
+        record = client_record(plan_engagement(folder))
         for k, row in enumerate(record["rounds"][-1]["dimension_scores"]):  # peers 0-1 below, 3-5 above or
             row["mean"] = row["mean"] + 0.1 * (i - 2) * (1 if k % 2 == 0 else -1)  # the other way round
         st.record_client(engine, None, record)

@@ -15,7 +15,7 @@ from assessment.scoring import coverage_warnings
 from roadmaps.vision import target_profile, vision_warnings
 from workbench.reports import profile_output
 from workbench.reports.profile_output import text_table
-from workbench.engines.executors import ENGINES, INPUT_MODES
+from workbench.batch.pools import ENGINES, INPUT_MODES
 from workbench.engagement.kpis import kpi_measurements
 from workbench.engagement.folder import assess_engagement, load_engagement, read_engagement_responses
 from workbench.engagement.scaffold import init_client, write_questionnaire

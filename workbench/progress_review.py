@@ -10,16 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from assessment.problems import InputError, Problem
 from roadmaps.progress import achieved_against_plan, initiatives_due, kpi_progress, round_comparison
-from workbench.engagement.folder import Engagement, assess_engagement, cached
+from workbench.engagement.folder import Engagement, assess_engagement
 from workbench.engagement.scaffold import next_quarter
 from workbench.engagement.kpis import kpi_measurements
-from workbench.planning import Planning, plan, plan_engagement, plan_settings
+from workbench.planning import Planning, plan, plan_settings
 from workbench.engagement.rounds import Round
 
 
@@ -30,6 +29,7 @@ class Review:
     assessments: dict         # round name -> Assessment
     latest: Planning          # the latest round, planned: today's gaps, re-ranked
     baseline: Planning        # the first round, planned: the roadmap as planned
+    plans: dict               # round name -> the round planned as it was then (first: baseline; last: latest)
     as_of: dt.date            # the latest round's date (or the last KPI measurement, if later)
     history: pd.DataFrame     # mean per dimension (rows) and round (columns)
     moved: pd.DataFrame       # previous round against the latest, per dimension
@@ -60,20 +60,16 @@ class Review:
         return self.now[self.now["status"] == "behind"]
 
 
-def review_engagement(folder: Path) -> Review:
-    """Every round assessed, the first one planned, the latest compared with it; InputError if fewer than two
-    rounds or a round without a date."""
-    return cached(f"review-{dt.date.today()}", folder, lambda: _review(Path(folder)))
-
-
-def _review(folder: Path) -> Review:
-    latest = plan_engagement(folder)
+def review_engagement(latest: Planning) -> Review:
+    """Every round assessed and planned as it was then, the latest compared with the first. `latest` is the
+    engagement's planning as the caller already has it (its latest round). InputError if fewer than two rounds."""
     eng = latest.engagement
     rounds = eng.rounds
     if len(rounds) < 2:
         raise InputError([Problem(str(eng.responses_dir), f"only one assessment round ({rounds[0].name}); a progress "
                                   "review needs two or more, each in its own folder such as responses/2026-Q1/")])
-    assessed = {r.name: assess_engagement(folder, r.name)[1] for r in rounds}
+    assessed = round_assessments(latest)
+    plans = round_plans(latest, assessed)
     first = rounds[0]
     notes = []
     base_model = assessed[first.name]
@@ -81,7 +77,7 @@ def _review(folder: Path) -> Review:
         notes.append(f"Round {first.name} was answered on model {base_model.model_id} {base_model.model_version}, "
                      f"round {rounds[-1].name} on {eng.model.id} {eng.model.version}: rounds are compared only on "
                      "the dimensions both versions have.")
-    baseline = plan_round(eng, first, assessed[first.name])
+    baseline = plans[first.name]
     prev, last = rounds[-2], rounds[-1]
     moved, moved_notes = round_comparison(assessed[prev.name].dimensions, assessed[last.name].dimensions)
     notes += moved_notes
@@ -92,11 +88,26 @@ def _review(folder: Path) -> Review:
     against = achieved_against_plan(baseline.roadmap.trajectory, later)
     measurements = kpi_measurements(eng)
     as_of = max([last.date] + ([max(measurements["date"])] if len(measurements) else []))
-    return Review(eng, rounds, assessed, latest, baseline, as_of, history, moved, against,
+    return Review(eng, rounds, assessed, latest, baseline, plans, as_of, history, moved, against,
                   initiatives_due(baseline.roadmap.plan, last.date),
                   kpi_progress(latest.scorecard[latest.scorecard["in_scorecard"]], measurements, as_of,
                                baseline.roadmap.settings.start),
                   measurements, notes)
+
+
+def round_assessments(latest: Planning) -> dict:
+    """Round name -> its assessment, the latest one taken from `latest` rather than assessed again."""
+    eng = latest.engagement
+    last = eng.rounds[-1]
+    return {r.name: latest.assessment if r == last else assess_engagement(eng.folder, r.name)[1] for r in eng.rounds}
+
+
+def round_plans(latest: Planning, assessments: dict | None = None) -> dict:
+    """Round name -> the round planned as it was then: the one per-round planner of the progress review and
+    of what the portfolio store records. The latest round is `latest` itself."""
+    eng = latest.engagement
+    assessments = assessments or round_assessments(latest)
+    return {r.name: latest if r == eng.rounds[-1] else plan_round(eng, r, assessments[r.name]) for r in eng.rounds}
 
 
 def plan_round(eng: Engagement, rnd: Round, assessment) -> Planning:

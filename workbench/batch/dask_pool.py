@@ -39,8 +39,9 @@ from pathlib import Path
 
 from assessment.problems import InputError, Problem
 from workbench.batch.jobs import ClientResult, Job, packages_used, code_hash
-from workbench.batch.client import build_client, fail_client, finish, staging_for, warm_up_worker
-from workbench.engines.executors import INPUT_MODES, get_executor
+from workbench.batch.staging import fail_client, finish, staging_for
+from workbench.batch.pools import INPUT_MODES, RunSettings
+from workbench.engines.executors import get_executor
 from distributed import WorkerPlugin
 
 NOTEBOOK_ENGINE = "fast"     # how the workers execute notebooks
@@ -130,6 +131,8 @@ def _warm(formats: tuple) -> dict:
     report exporter and code hash, made once."""
     with _WARM_LOCK:
         if "executor" not in _STATE:
+            from workbench.batch.client import warm_up_worker  # a worker's imports, kept out of the coordinator
+
             executor = get_executor(NOTEBOOK_ENGINE)
             warm_up_worker(executor, formats, wait=False)
             _STATE.update(executor=executor, code=code_hash(), pdf="pdf" in formats)
@@ -206,6 +209,8 @@ def client_task(job: Job, files: dict[str, bytes] | None, staging: str, formats:
                 return dict(base, refused=f"{job.folder} is not on worker {worker.address} ({worker.host}); with "
                                           "--inputs shared every worker must see the engagements at the same path; "
                                           "expected that, or --inputs ship")
+            from workbench.batch.client import build_client  # a worker's imports, kept out of the coordinator
+
             events = _Events(worker, topic)
             result, steps, error = build_client(local, scratch / "out", tuple(formats), state["executor"], params,
                                                 timeout, events)
@@ -243,17 +248,25 @@ class DaskPool:
     """The local WorkerPool's interface (`run(todo, done, event)`) on a Dask cluster: `scheduler` an
     address (tcp://HOST:PORT), or None for a LocalCluster of `n` single-threaded worker processes."""
 
-    def __init__(self, n: int, out: Path, formats: tuple, params: dict, timeout: int, scheduler: str | None = None,
-                 inputs: str = "", code: str = "", notes=None):
+    @classmethod
+    def check(cls, settings: RunSettings, jobs: int) -> None:
+        """--jobs sizes the local cluster only; --inputs is one of INPUT_MODES."""
+        if settings.scheduler and jobs:
+            raise InputError([Problem("--jobs", "sizes the local cluster; with --scheduler the workers you started "
+                                                "run the clients (dask worker --nworkers N); expected one of the two")])
+        if settings.inputs and settings.inputs not in INPUT_MODES:
+            raise InputError([Problem("--inputs", f"unknown mode {settings.inputs!r}; expected one of: "
+                                                  + ", ".join(INPUT_MODES))])
+
+    def __init__(self, n: int, settings: RunSettings):
         import dask
         from distributed import Client, LocalCluster
 
-        self.out, self.formats, self.params, self.timeout = out, tuple(formats), params, timeout
-        self.inputs = inputs or ("ship" if scheduler else "shared")
-        if self.inputs not in INPUT_MODES:
-            raise InputError([Problem("--inputs", f"unknown mode {self.inputs!r}; expected one of: "
-                                                  + ", ".join(INPUT_MODES))])
-        self.code = code or code_hash()
+        s = settings
+        scheduler, notes = s.scheduler, s.note
+        self.out, self.formats, self.params, self.timeout = s.out, tuple(s.formats), s.params, s.timeout
+        self.inputs = s.inputs or ("ship" if scheduler else "shared")
+        self.code = s.code or code_hash()
         self.cluster, self.event = None, None
         self.attempts: dict[str, list[str]] = {}  # client -> the workers its task was tried on
         self.shown: set = set()                     # (client, step, state) already reported

@@ -7,9 +7,12 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from workbench.engines.executors import get_executor
-from workbench.batch.client import cache_for, fail_client, run_client, staging_for, warm_up_worker
+
+from assessment.problems import InputError, Problem
+from workbench.batch.staging import cache_for, fail_client, staging_for
 from workbench.batch.jobs import ClientResult, Job
+from workbench.batch.pools import RunSettings
+from workbench.engines.executors import get_executor
 
 
 class _Events:
@@ -26,6 +29,8 @@ def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, tim
     """One worker process: warm up once (the engine, papermill, the report exporter), then run one client
     after another as the coordinator sends them, until it sends None or goes away."""
     import signal
+
+    from workbench.batch.client import run_client, warm_up_worker  # a worker's imports, kept out of the coordinator
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     executor = get_executor(engine)
@@ -58,13 +63,20 @@ class WorkerPool:
     """`jobs` long-lived worker processes, one client at a time each. A worker that dies (killed, out of
     memory) fails only the client it was running; the pool starts a new worker and the run goes on."""
 
-    def __init__(self, n: int, engine: str, out: Path, formats: tuple, params: dict, timeout: int):
+    def __init__(self, n: int, settings: RunSettings):
         import multiprocessing as mp
 
         self.ctx = mp.get_context("spawn")  # a clean interpreter: nothing of the coordinator's state
-        self.args = (engine, out, formats, params, timeout)
-        self.engine, self.out, self.formats, self.params = engine, out, formats, params
+        self.settings = s = settings
+        self.args = (s.executor, s.out, s.formats, s.params, s.timeout)
         self.workers = [self._start() for _ in range(n)]
+
+    @classmethod
+    def check(cls, settings: RunSettings, jobs: int) -> None:
+        """The local pool takes none of a cluster's options."""
+        if settings.scheduler or settings.inputs:
+            raise InputError([Problem("--scheduler" if settings.scheduler else "--inputs",
+                                      f"is for a Dask cluster (--engine dask); found --engine {settings.executor}")])
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
@@ -98,7 +110,7 @@ class WorkerPool:
             for w in self.workers:
                 if w.job is None and queue_:
                     w.job = queue_.pop()
-                    w.staging = staging_for(self.out, w.job)
+                    w.staging = staging_for(self.settings.out, w.job)
                     w.started = time.perf_counter()
                     try:
                         w.conn.send((w.job, w.staging))
@@ -136,8 +148,9 @@ class WorkerPool:
         message = (f"the worker process running this client died ({how}), e.g. out of memory or killed from "
                    "outside; the other clients went on in a new worker")
         shutil.rmtree(cache_for(w.staging), ignore_errors=True)
-        return fail_client(job, self.out, w.staging, "worker", message, time.perf_counter() - w.started,
-                           self.engine, self.formats, self.params)
+        s = self.settings
+        return fail_client(job, s.out, w.staging, "worker", message, time.perf_counter() - w.started, s.executor,
+                           s.formats, s.params)
 
 
 def _signal_name(number: int) -> str:

@@ -3,16 +3,17 @@ client, and the index of the run."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
 from pathlib import Path
-from assessment.problems import InputError, Problem
 from workbench.outputs import refuse_output, removed_on_failure
-from workbench.engines.executors import DASK, DEFAULT_ENGINE, get_executor
+from workbench.engines.executors import DEFAULT_ENGINE
 from workbench.batch.index import write_index
 from workbench.batch.jobs import ClientResult, FORMATS, Job, check_parameters, code_hash, make_job
-from workbench.batch.local_pool import WorkerPool
+from workbench.batch.pools import RunSettings, choose, pool_class
+from workbench import store as portfolio
 
 
 def previous_ok(out: Path, job: Job) -> dict | None:
@@ -36,41 +37,34 @@ def run_batch(folders: list[Path], out: Path, jobs: int = 0, formats: tuple[str,
     on a local one (workbench/batch/dask_pool.py; `inputs` "ship" or "shared")."""
     params = params or {}
     out = Path(out).resolve()  # kernels and workers run elsewhere: every path they get is absolute
-    if engine != DASK:
-        get_executor(engine)
-        if scheduler or inputs:
-            raise InputError([Problem("--scheduler" if scheduler else "--inputs",
-                                      f"is for --engine {DASK}; found --engine {engine}")])
-    if scheduler and jobs:
-        raise InputError([Problem("--jobs", "sizes the local cluster; with --scheduler the workers you started run "
-                                            "the clients (dask worker --nworkers N); expected one of the two")])
+    pool_name, executor = choose(engine)
+    Pool = pool_class(pool_name)
+    settings = RunSettings(out, tuple(formats), params, timeout, executor, "", scheduler, inputs,
+                           getattr(report, "note", None))
+    Pool.check(settings, jobs)
     refuse_output(out, "--out", folders)  # before any worker starts; OUT/<client-id> is checked once ids are read
     if store:
-        from workbench.store.database import check_location
-
-        check_location(store, folders)
+        portfolio.check_location(store, folders)
     check_parameters(dict(params, engagement="", output_dir=""))
-    code = code_hash()
+    settings = dataclasses.replace(settings, code=code_hash())
     jobs = jobs or os.cpu_count() or 1
 
-    def pool_for(n: int):
-        if engine == DASK:
-            from workbench.batch.dask_pool import DaskPool
-
-            notes = getattr(report, "note", None)
-            return DaskPool(n, out, formats, params, timeout, scheduler, inputs, code, notes)
-        return WorkerPool(n, engine, out, formats, params, timeout)
+    def pool_for(n: int) -> Pool:
+        return Pool(n, settings)
 
     with contextlib.ExitStack() as stack:
         pool = None
         if folders and not resume:  # workers warm up (imports, fork server) while the clients are read
             pool = stack.enter_context(pool_for(min(jobs, len(folders))))
-        return _run(folders, out, jobs, formats, engine, params, resume, report, pool, pool_for, store, code)
+        return _run(folders, settings, engine, jobs, resume, report, pool, pool_for, store)
 
 
-def _run(folders, out, jobs, formats, engine, params, resume, report, pool, pool_for, store, code) -> list[ClientResult]:
-    from workbench import store as portfolio
-    everyone = [make_job(f, formats, params, code) for f in folders]
+def _run(folders: list[Path], settings: RunSettings, engine: str, jobs: int, resume: bool, report, pool, pool_for,
+         store: str | None) -> list[ClientResult]:
+    """The run once its pool is warming up: read the clients, check OUT, open the store, skip what --resume
+    may, send the rest to the pool, record each finished client, write the index."""
+    out = settings.out
+    everyone = [make_job(f, settings.formats, settings.params, settings.code) for f in folders]
     plan, clashed = _apart_clashing_ids(everyone)
     check_out(out, everyone)
     for r in clashed.values():

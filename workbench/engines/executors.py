@@ -111,9 +111,6 @@ class FastExecutor(PapermillExecutor):
 
 EXECUTORS: dict[str, type[Executor]] = {"fast": FastExecutor, "papermill": PapermillExecutor}
 DEFAULT_ENGINE = "fast"
-DASK = "dask"  # not a notebook executor: the batch's clients sent to a Dask cluster, whose workers run "fast"
-ENGINES = [*EXECUTORS, DASK]  # what `workbench run --engine` accepts
-INPUT_MODES = ("ship", "shared")  # how a Dask worker gets a client's inputs: sent with the task, or a shared path
 
 
 def get_executor(name: str) -> Executor:

@@ -134,6 +134,17 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
         peers=None if peers is None else {"rows": list(peers[0].itertuples(index=False)), "text": peers[1]})
 
 
+def write_client_report(p: Planning, executed: list[Path], folder: Path, formats: tuple[str, ...],
+                        report_date: dt.date, review=None, peers=None) -> None:
+    """report.html (kept when "html" is among `formats`) and report.pdf ("pdf") into `folder`."""
+    html = report_html(p, executed, report_date, review, peers)
+    (folder / "report.html").write_text(html, encoding="utf-8")
+    if "pdf" in formats:
+        write_pdf(html, folder / "report.pdf")
+    if "html" not in formats:
+        (folder / "report.html").unlink()
+
+
 @functools.lru_cache(maxsize=1)
 def _font_config():
     """WeasyPrint's font configuration (fontconfig's font list), built once per process, shared by reports."""

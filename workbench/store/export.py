@@ -17,6 +17,7 @@ from workbench import atomic
 from workbench.engagement.folder import engagement_inputs, load_engagement
 from workbench.engagement.files import input_files
 from workbench.outputs import refuse_output
+from workbench.planning import plan_engagement
 from workbench.store.recording import client_record
 
 
@@ -48,7 +49,7 @@ def export_client(folder: Path, target: Path | None = None, store_url: str | Non
     """Write the client's export zip (default: <client-id>-export-<date>.zip in the current folder)."""
     folder = Path(folder)
     eng = load_engagement(folder)
-    record = client_record(folder)
+    record = client_record(plan_engagement(folder))
     target = Path(target) if target else Path.cwd() / f"{eng.config.id}-export-{dt.date.today()}.zip"
     # the whole folder goes into the zip: an export inside it would be exported again next time
     folders, files = engagement_inputs(eng)

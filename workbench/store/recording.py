@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from assessment.scoring import respondent_counts
-from workbench.engagement.folder import assess_engagement
 from workbench.engagement.kpis import kpi_measurements
-from workbench.planning import Planning, plan_engagement
-from workbench.progress_review import plan_round
+from workbench.planning import Planning
+from workbench.progress_review import Review, round_plans
 
 
 def _plain(v):
@@ -62,18 +60,13 @@ def round_record(name: str, date: dt.date | None, p: Planning) -> dict:
     }
 
 
-def client_record(folder: Path) -> dict:
-    """Every round of the engagement, each with its profile, targets, gaps and roadmap as planned from it."""
-    latest = plan_engagement(folder)
+def client_record(latest: Planning, review: Review | None = None) -> dict:
+    """Every round of the engagement, each with its profile, targets, gaps and roadmap as planned from it.
+    `latest`: the engagement's planning; `review`: its progress review when the caller has one (its rounds are
+    planned already), else the earlier rounds are planned here."""
     eng = latest.engagement
-    rounds = eng.rounds
-    out = []
-    for r in rounds:
-        if r == rounds[-1]:
-            p = latest
-        else:
-            p = plan_round(eng, r, assess_engagement(folder, r.name)[1])
-        out.append(round_record(r.name, r.date, p))
+    plans = review.plans if review is not None else round_plans(latest)
+    out = [round_record(r.name, r.date, plans[r.name]) for r in eng.rounds]
     cfg = eng.config
     return {"client": {"client_id": cfg.id, "name": cfg.name, "sector": cfg.sector, "model_id": eng.model.id},
             "rounds": out, "kpi_values": _rows(kpi_measurements(eng), {"kpi": "kpi", "date": "date", "value": "value"})}
