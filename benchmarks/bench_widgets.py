@@ -5,6 +5,10 @@
 1. Recomputation after a slider change: `Workshop.decide` (gaps, roadmap, scorecard for the new target),
    beside the naive path of re-reading and re-scoring the engagement for every change (what re-running the
    notebook does). Prints median and p95 in ms (target: p95 under 50 ms).
+   Then the path the page runs in its kernel: a target slider's value set on the panel (WorkshopPanel, the
+   widgets without a browser), its change handler, to every view's new value (radar, gaps, Gantt chart,
+   trajectory), beside the same slider change followed by planning once more (what the handler did before
+   it reused the planning `decide()` returns).
 2. Drawing the three charts for one change: the panel's live SVG (workbench/workshop/live_charts.py) beside the
    report's matplotlib charts rendered to SVG (what the panel drew before), with the bytes sent to the page.
 3. Redrawn charts visible in a real browser: the workshop app (Voila) in Debian's chromium via playwright;
@@ -57,6 +61,23 @@ def recompute(folder: Path, moves: int) -> tuple[list[float], list[float]]:
         plan_engagement(folder)  # read, validate and score the responses again, then plan
         naive.append(time.perf_counter() - t)
     return ours, naive
+
+
+def change_handler(folder: Path, moves: int) -> tuple[list[float], list[float]]:
+    from workbench.workshop.panel import WorkshopPanel
+
+    panel = WorkshopPanel(folder)
+    slider = panel.target_sliders["service-recovery"]
+    once, twice = [], []
+    for i in range(2 * moves + 2):
+        t = time.perf_counter()
+        slider.value = 3 + i % 2  # the observer runs the change handler, which redraws the views
+        if i % 2:
+            panel.ws.planning()  # the handler as it was: planning again after decide()
+        if i >= 2:
+            (twice if i % 2 else once).append(time.perf_counter() - t)
+    assert panel.refreshes >= 2 * moves, panel.refreshes
+    return once, twice
 
 
 def drawing(folder: Path, moves: int) -> tuple[list[float], list[float], int, int]:
@@ -138,6 +159,7 @@ def main() -> None:
         folder = Path(tmp) / source.name
         shutil.copytree(source, folder)
         ours, naive = recompute(folder, args.moves)
+        once, twice = change_handler(folder, args.moves)
         live, mpl, live_bytes, mpl_bytes = drawing(folder, args.moves)
         shown = browser(folder, args.moves)
     ms = lambda xs: f"median {1000 * statistics.median(xs):6.1f} ms, p95 {1000 * p95(xs):6.1f} ms"  # noqa: E731
@@ -145,6 +167,9 @@ def main() -> None:
     print(f"  recompute after a slider change ({len(ours)} moves):      {ms(ours)}   (target p95 < 50 ms)")
     print(f"  naive: re-read and re-score for every change ({len(naive)}): {ms(naive)}")
     print(f"  ratio naive/ours (median): {statistics.median(naive) / statistics.median(ours):.0f}x")
+    print(f"  slider change to every view updated, the panel's handler ({len(once)}): {ms(once)}")
+    print(f"  the same, planning a second time as before ({len(twice)}):   {ms(twice)}")
+    print(f"  ratio before/now (median): {statistics.median(twice) / statistics.median(once):.2f}x")
     print(f"  drawing radar, Gantt and trajectory, live SVG ({len(live)}):   {ms(live)}, {live_bytes / 1000:.0f} kB")
     print(f"  the same with matplotlib, as in the reports ({len(mpl)}): {ms(mpl)}, {mpl_bytes / 1000:.0f} kB")
     print(f"  ratio matplotlib/live (median): {statistics.median(mpl) / statistics.median(live):.0f}x")

@@ -16,6 +16,7 @@ import ipywidgets as W
 from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
 from workbench.workshop import live_charts
+from workbench.planning import Planning
 from workbench.reports import views
 from workbench.workshop.session import SavedElsewhere, Workshop
 
@@ -133,18 +134,17 @@ class WorkshopPanel:
     def _on_change(self, _change=None) -> None:
         if self._syncing:
             return
-        self.ws.decide(
+        self.refresh(self.ws.decide(
             targets={dim: s.value for dim, s in self.target_sliders.items()},
             weights=PriorityWeights(**{k: s.value for k, s in self.weight_sliders.items()}),
             capacity=float(self.capacity.value), waves=int(self.waves.value),
             start=self.start.value or self.ws.current.start, excluded=set(self.excluded.value),
-            kpi_targets={k: box.value for k, box in self.kpi_inputs.items()})
-        self.refresh()
+            kpi_targets={k: box.value for k, box in self.kpi_inputs.items()}))
 
-    def refresh(self) -> None:
-        """Recompute for the current decisions and redraw every view."""
+    def refresh(self, p: Planning | None = None) -> None:
+        """Redraw every view for `p`, the planning of the current decisions (planned here when not given)."""
         t = time.perf_counter()
-        p = self.ws.planning()
+        p = self.ws.planning() if p is None else p
         dims = p.dimensions
         for dim in self.model.dimensions:
             level = self.ws.current.target_map[dim.id]
@@ -192,15 +192,15 @@ class WorkshopPanel:
             self._syncing = False
 
     def undo(self) -> None:
-        self.ws.undo()
+        p = self.ws.undo()
         self._sync_controls()
-        self.refresh()
+        self.refresh(p)
 
     def reset(self) -> None:
-        self.ws.reset()
+        p = self.ws.reset()
         self._sync_controls()
         self.overwrite_button.layout.display = "none"
-        self.refresh()
+        self.refresh(p)
 
     def save(self, overwrite: bool = False) -> None:
         who = self.who.value.strip()
