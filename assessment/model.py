@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
 from assessment.problems import InputError, Problem, reading
+from assessment.text import header_key, normalise_text
 from assessment.textfile import is_file
 from assessment.yamlfile import parse_validated, read_yaml_text, yaml_path
 
@@ -171,8 +173,6 @@ class MaturityModel(_Strict):
     @cached_property
     def question_lookup(self) -> tuple[dict[str, str], dict[str, str]]:
         """(normalised id -> id, normalised question text -> id), for matching survey headers."""
-        from assessment.answers import header_key, normalise_text  # answers imports this module
-
         qt = self.question_table
         return ({normalise_text(q): q for q in qt["question"]},
                 {header_key(t): q for q, t in zip(qt["question"], qt["text"])})

@@ -35,6 +35,7 @@ NAME_CELL, ROLE_CELL = "D3", "D4"  # labels to their left, in column C (column A
 
 def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles: list[RoleGroup]):
     """An openpyxl Workbook ready to save: instructions, the questionnaire and its drop-down lists."""
+    # openpyxl only when a questionnaire is written: the kernels that score responses never load it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter

@@ -18,14 +18,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from assessment.answers import (INVALID, MISSING, VALUE, ScaleReader, decode_answers, header_key, normalise_each,
-                                normalise_text, parse_number)
+from assessment.answers import INVALID, MISSING, VALUE, ScaleReader, decode_answers, parse_number
 from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem, reading
 from assessment.questionnaire import is_questionnaire, open_workbook, read_returned
 from assessment.roles import RoleGroup, role_lookup
-from assessment.textfile import encoding_note
 from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, first_sheet_table, read_csv
+from assessment.text import header_key, normalise_each, normalise_text
+from assessment.textfile import encoding_note
 
 ANONYMOUS = {"anonymous", "anon", "n/a", "-"}
 MAX_PER_KIND = 25  # rows listed per kind of problem and file; the rest are counted

@@ -6,7 +6,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from assessment.answers import normalise_text
+from assessment.text import normalise_text
 
 Perspective = Literal["leadership", "management", "front_line", "customer", "other"]
 

@@ -15,6 +15,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
 from assessment.problems import InputError, Problem
 from assessment.textfile import MiB, checked_size, decode_bytes, read_bytes
 
@@ -190,8 +192,6 @@ class Workbook:
     """A read-only view of an .xlsx file: `sheetnames`, `worksheets` and `book[name]`, as openpyxl offers."""
 
     def __init__(self, book, source: str = ""):
-        from python_calamine import SheetVisibleEnum
-
         self.worksheets = [Sheet(book, m.name, m.visible == SheetVisibleEnum.Visible, source)
                            for m in book.sheets_metadata]
         self.sheetnames = [ws.title for ws in self.worksheets]
@@ -213,8 +213,6 @@ def read_excel(path: Path, source: str) -> Workbook:
     engagement; openpyxl is still what writes our workbooks. calamine holds a sheet as one dense grid from A1
     to its farthest value, so a stray value in XFD1048576 would ask for half a terabyte and abort the process:
     `check_workbook` measures every sheet from the file's XML before calamine opens it."""
-    from python_calamine import CalamineWorkbook
-
     if checked_size(path, source, MAX_TABLE_BYTES, "an .xlsx workbook") == 0:
         raise InputError([Problem(source, "empty file: expected an .xlsx workbook")], source)
     check_workbook(path, source)

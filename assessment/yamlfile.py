@@ -16,7 +16,6 @@ from ruamel.yaml.error import YAMLError
 from assessment.problems import InputError, Problem
 from assessment.textfile import Text, read_text
 
-
 MAX_YAML_BYTES = 1024 * 1024  # the largest real model is about 50 kB; parsing 1 MB takes a few seconds
 MAX_NODES = 200_000           # values in the document once every alias is expanded
 MAX_DEPTH = 60                # levels of nesting

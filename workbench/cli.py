@@ -1,24 +1,27 @@
 """The `workbench` command: scaffold engagements, make questionnaires, validate and score responses."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 import click
 
 from assessment.model import builtin_models, load_model
-from assessment.problems import InputError, Problem
+from assessment.problems import InputError, Problem, input_source
 from assessment.scoring import coverage_warnings
 from roadmaps.vision import target_profile, vision_warnings
+from workbench.batch.pools import ENGINES, INPUT_MODES
+from workbench.engagement.folder import assess_engagement, load_engagement, read_engagement_responses
+from workbench.engagement.kpis import kpi_measurements
+from workbench.engagement.scaffold import init_client, write_questionnaire
 from workbench.reports import profile_output
 from workbench.reports.profile_output import text_table
-from workbench.batch.pools import ENGINES, INPUT_MODES
-from workbench.engagement.kpis import kpi_measurements
-from workbench.engagement.folder import assess_engagement, load_engagement, read_engagement_responses
-from workbench.engagement.scaffold import init_client, write_questionnaire
 
 EXIT_INPUT = 2  # bad input: every problem was printed, nothing was written
 
@@ -161,6 +164,7 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 def run_cmd(folders, all_dir, out, jobs, formats, resume, engine, scheduler, inputs, params, timeout, store,
             no_store) -> None:
     """Execute the three notebooks and build the reports for every client; a failure stays with its client."""
+    # Here and in the other commands: imported when the command runs, so `workbench --help` stays fast
     from workbench.batch.jobs import FORMATS, discover
     from workbench.batch.progress import Progress
     from workbench.batch.run import run_batch
@@ -206,7 +210,7 @@ def headline(error: str, width: int = 140) -> str:
 
 def parse_params(pairs: tuple[str, ...]) -> dict:
     """NAME=VALUE pairs with values read as YAML scalars (30 -> int, 30.5 -> float, text -> str)."""
-    from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # each command imports what it needs when it runs: `workbench --help` stays fast
 
     out, problems = {}, []
     for pair in pairs:
@@ -319,8 +323,8 @@ def portfolio_cmd(store: str, out: Path) -> None:
 @reports_input_errors
 def export_cmd(folder: Path, target: Path | None, store: str | None) -> None:
     """Everything about one client in one zip: its files, every round's analysis, its store rows."""
-    from workbench.store.export import export_client
     from workbench.store.database import url_from
+    from workbench.store.export import export_client
 
     click.echo(f"Wrote {export_client(folder, target, url_from(store) if store else None)}")
 
@@ -331,8 +335,8 @@ def export_cmd(folder: Path, target: Path | None, store: str | None) -> None:
 @reports_input_errors
 def forget_cmd(client_id: str, store: str) -> None:
     """Remove a client's data from the portfolio store entirely (for a client who ends the engagement)."""
-    from workbench.store.writing import forget_client
     from workbench.store.database import open_store, url_from
+    from workbench.store.writing import forget_client
 
     removed = forget_client(open_store(url_from(store), create=False), client_id)
     if removed < 0:
@@ -354,12 +358,6 @@ def crash_dir() -> Path:
 
 def report_crash(exc: BaseException, argv: list[str]) -> str:
     """Write the traceback to a file and return the one line a consultant sees instead of it."""
-    import datetime as dt
-    import tempfile
-    import traceback
-
-    from assessment.problems import input_source
-
     command = " ".join(["workbench", *argv[:1]])
     text = (f"workbench {' '.join(argv)}\n{dt.datetime.now().isoformat(timespec='seconds')}\n\n"
             + "".join(traceback.format_exception(exc)))

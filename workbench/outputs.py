@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from assessment.problems import InputError, Problem
 
+
 def _resolved(path: Path) -> Path:
     return Path(path).expanduser().resolve()
 

@@ -16,10 +16,10 @@ import pandas as pd
 from assessment.problems import InputError, Problem
 from roadmaps.progress import achieved_against_plan, initiatives_due, kpi_progress, round_comparison
 from workbench.engagement.folder import Engagement, assess_engagement
-from workbench.engagement.scaffold import next_quarter
 from workbench.engagement.kpis import kpi_measurements
-from workbench.planning import Planning, plan, plan_settings
 from workbench.engagement.rounds import Round
+from workbench.engagement.scaffold import next_quarter
+from workbench.planning import Planning, plan, plan_settings
 
 
 @dataclass

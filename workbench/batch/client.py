@@ -10,17 +10,19 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from assessment.problems import InputError
+
 from assessment.peers import peer_standing
+from assessment.problems import InputError
+from workbench.batch.jobs import NOTEBOOK_DIR, NOTEBOOKS, PROGRESS_NOTEBOOK, ClientResult, Job, safe_id
+from workbench.batch.staging import cache_for, finish, staging_for
 from workbench.engagement.folder import CACHE_ENV
 from workbench.engagement.kpis import kpi_measurements
+from workbench.engines.executors import Executor, NotebookFailed, get_executor
 from workbench.planning import Planning, plan_engagement
 from workbench.progress_review import review_engagement
+from workbench.reports import report as reports
 from workbench.reports.report import write_client_report
 from workbench.store.recording import client_record
-from workbench.engines.executors import Executor, NotebookFailed, get_executor
-from workbench.batch.jobs import ClientResult, Job, NOTEBOOKS, NOTEBOOK_DIR, PROGRESS_NOTEBOOK, safe_id
-from workbench.batch.staging import cache_for, finish, staging_for
 
 
 class _StderrTo:
@@ -163,7 +165,6 @@ def warm_up_worker(executor: Executor, formats: tuple, wait: bool = True) -> Non
     `wait=False`: the engine gets ready in the background (a Dask worker must not block its event loop)."""
     os.environ["WORKBENCH_BATCH"] = "1"  # kernels inherit it: notebooks leave out the live workshop panels
     executor.start(wait)
-    from workbench.reports import report as reports
 
     importlib.import_module("papermill")  # imported once here, not in the first client's time
     reports.warm_up()

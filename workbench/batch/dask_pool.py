@@ -37,12 +37,16 @@ import time
 import uuid
 from pathlib import Path
 
+import dask
+from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, get_worker
+
 from assessment.problems import InputError, Problem
-from workbench.batch.jobs import ClientResult, Job, packages_used, code_hash
-from workbench.batch.staging import fail_client, finish, staging_for
+from workbench.batch.jobs import ClientResult, Job, code_hash, packages_used
 from workbench.batch.pools import INPUT_MODES, RunSettings
+from workbench.batch.staging import fail_client, finish, staging_for
+from workbench.engagement.files import input_files
+from workbench.engagement.folder import external_inputs, load_engagement
 from workbench.engines.executors import get_executor
-from distributed import WorkerPlugin
 
 NOTEBOOK_ENGINE = "fast"     # how the workers execute notebooks
 MAX_INPUT_BYTES = 64 * 2**20  # what one task may carry; bigger engagements: --inputs shared
@@ -56,9 +60,6 @@ NO_WORKERS_GRACE = 120.0      # seconds the run waits for a worker to (re)appear
 def input_paths(folder: Path) -> list[Path]:
     """The files a client's run reads: its engagement folder's files, plus a model or catalogue kept
     elsewhere (a folder whose client.yaml is broken: just its files; it fails at validate, as locally)."""
-    from workbench.engagement.folder import external_inputs, load_engagement
-    from workbench.engagement.files import input_files
-
     paths = input_files(folder)
     try:
         paths += [p for p in external_inputs(load_engagement(folder)) if p.is_file()]
@@ -137,7 +138,7 @@ def _warm(formats: tuple) -> dict:
             warm_up_worker(executor, formats, wait=False)
             _STATE.update(executor=executor, code=code_hash(), pdf="pdf" in formats)
         elif "pdf" in formats and not _STATE["pdf"]:
-            from workbench.reports import report as reports
+            from workbench.reports import report as reports  # a worker's imports, kept out of the coordinator
 
             reports.warm_up_pdf()
             _STATE["pdf"] = True
@@ -187,8 +188,6 @@ def client_task(job: Job, files: dict[str, bytes] | None, staging: str, formats:
                 code: str, topic: str) -> dict:
     """One client on a Dask worker: lay out its inputs (or use the shared path), build it in a scratch
     staging folder, and return what it produced. Runs in the worker; the coordinator publishes."""
-    from distributed import get_worker
-
     worker = get_worker()
     with _LOCK:
         worker.log_event(topic, ["attempt", job.client_id, worker.address])
@@ -259,9 +258,6 @@ class DaskPool:
                                                   + ", ".join(INPUT_MODES))])
 
     def __init__(self, n: int, settings: RunSettings):
-        import dask
-        from distributed import Client, LocalCluster
-
         s = settings
         scheduler, notes = s.scheduler, s.note
         self.out, self.formats, self.params, self.timeout = s.out, tuple(s.formats), s.params, s.timeout
@@ -410,8 +406,6 @@ class DaskPool:
 
     def _publish(self, job: Job, staging: Path, fut) -> ClientResult:
         """Write what the worker returned into OUT/ (the local batch's staging and swap), or fail the client."""
-        from distributed import KilledWorker
-
         if fut.status != "finished":
             exc = fut.exception() if fut.status == "error" else None
             tried = self.attempts.get(job.client_id, [])

@@ -5,11 +5,12 @@ import datetime as dt
 import os
 from dataclasses import asdict
 from pathlib import Path
+
 from jinja2 import Environment, select_autoescape
+
 from assessment.sheets import write_csv
 from workbench import atomic
 from workbench.batch.jobs import ClientResult
-
 
 INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Maturity Workbench: batch of {{ date }}</title>

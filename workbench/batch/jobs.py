@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from assessment.problems import InputError, Problem
-from workbench.engines.executors import parameter_problems
 
+from assessment.problems import InputError, Problem
+from workbench.engagement.config import slugify
+from workbench.engagement.files import fingerprint, hash_files
+from workbench.engagement.folder import external_inputs, load_engagement
+from workbench.engines.executors import parameter_problems
 
 ROOT = Path(__file__).resolve().parents[2]  # the project: workbench/batch/jobs.py
 
@@ -84,8 +87,6 @@ def safe_id(client_id: str, source: str) -> str:
 
 def code_hash() -> str:
     """Everything of ours that shapes a report: the packages, notebooks and templates."""
-    from workbench.engagement.files import hash_files
-
     files = [p for pkg in ("assessment", "roadmaps", "workbench") for p in (ROOT / pkg).rglob("*")
              if p.is_file() and p.suffix in (".py", ".yaml", ".j2", ".css")]
     return hash_files(sorted(files) + [NOTEBOOK_DIR / n for n in NOTEBOOKS + [PROGRESS_NOTEBOOK]], ROOT)
@@ -95,10 +96,6 @@ def make_job(folder: Path, formats: tuple[str, ...], params: dict, code: str) ->
     """Identify a client and fingerprint its inputs; a client whose client.yaml is broken, unreadable or
     hostile still gets a job (it fails alone, at its validate step, with the reason): nothing a client's files
     hold may stop the coordinator."""
-    from workbench.engagement.folder import external_inputs, load_engagement
-    from workbench.engagement.files import fingerprint
-    from workbench.engagement.config import slugify
-
     h = hashlib.sha256(code.encode())
     h.update(json.dumps([sorted(formats), params], sort_keys=True, default=str).encode())
     try:

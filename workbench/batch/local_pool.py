@@ -2,16 +2,19 @@
 fails only its client and is replaced."""
 from __future__ import annotations
 
+import multiprocessing as mp
 import pickle
 import shutil
+import signal
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from assessment.problems import InputError, Problem
-from workbench.batch.staging import cache_for, fail_client, staging_for
 from workbench.batch.jobs import ClientResult, Job
 from workbench.batch.pools import RunSettings
+from workbench.batch.staging import cache_for, fail_client, staging_for
 from workbench.engines.executors import get_executor
 
 
@@ -28,8 +31,6 @@ class _Events:
 def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, timeout: int) -> None:
     """One worker process: warm up once (the engine, papermill, the report exporter), then run one client
     after another as the coordinator sends them, until it sends None or goes away."""
-    import signal
-
     from workbench.batch.client import run_client, warm_up_worker  # a worker's imports, kept out of the coordinator
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
@@ -64,8 +65,6 @@ class WorkerPool:
     memory) fails only the client it was running; the pool starts a new worker and the run goes on."""
 
     def __init__(self, n: int, settings: RunSettings):
-        import multiprocessing as mp
-
         self.ctx = mp.get_context("spawn")  # a clean interpreter: nothing of the coordinator's state
         self.settings = s = settings
         self.args = (s.executor, s.out, s.formats, s.params, s.timeout)
@@ -103,8 +102,6 @@ class WorkerPool:
                 w.process.join()
 
     def run(self, todo: list[Job], done, event=None) -> None:
-        from multiprocessing.connection import wait
-
         queue_ = list(reversed(todo))
         while queue_ or any(w.job for w in self.workers):
             for w in self.workers:
@@ -154,8 +151,6 @@ class WorkerPool:
 
 
 def _signal_name(number: int) -> str:
-    import signal
-
     try:
         return signal.Signals(number).name
     except ValueError:

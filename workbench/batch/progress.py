@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import sys
-from workbench.batch.jobs import ClientResult, STEPS
+
+from tqdm import tqdm
+
+from workbench.batch.jobs import STEPS, ClientResult
 
 
 class Progress:
@@ -14,8 +17,6 @@ class Progress:
         self.bar = None
         self.counted: dict[str, int] = {}  # steps of each client already on the bar
         if self.tty:
-            from tqdm import tqdm
-
             self.bar = tqdm(total=n_clients * len(STEPS), unit="step", file=self.stream, dynamic_ncols=True)
 
     def _advance(self, client: str, steps: int) -> None:

@@ -8,12 +8,14 @@ import json
 import os
 import shutil
 from pathlib import Path
-from workbench.outputs import refuse_output, removed_on_failure
-from workbench.engines.executors import DEFAULT_ENGINE
-from workbench.batch.index import write_index
-from workbench.batch.jobs import ClientResult, FORMATS, Job, check_parameters, code_hash, make_job
-from workbench.batch.pools import RunSettings, choose, pool_class
+
 from workbench import store as portfolio
+from workbench.batch.index import write_index
+from workbench.batch.jobs import FORMATS, ClientResult, Job, check_parameters, code_hash, make_job
+from workbench.batch.pools import RunSettings, choose, pool_class
+from workbench.engines.executors import DEFAULT_ENGINE
+from workbench.outputs import refuse_output, removed_on_failure
+from workbench.reports.report import version
 
 
 def previous_ok(out: Path, job: Job) -> dict | None:
@@ -97,8 +99,6 @@ def _run(folders: list[Path], settings: RunSettings, engine: str, jobs: int, res
             todo.append(j)
     if todo:
         if db is not None:
-            from workbench.reports.report import version
-
             run_id = portfolio.start_run(db, engine, version())
 
         def done(r: ClientResult) -> None:

@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+
 from workbench.batch.jobs import ClientResult, Job, packages_used
 
 

@@ -9,10 +9,9 @@ from typing import Callable
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from assessment.yamlfile import load_yaml, read_yaml_text, round_trip_yaml
-
 from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem
+from assessment.yamlfile import load_yaml, read_yaml_text, round_trip_yaml
 from workbench import atomic
 from workbench.engagement.config import CLIENT_FILE
 from workbench.engagement.folder import Engagement, engagement_from_text

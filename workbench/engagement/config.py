@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from assessment.responses import ResponseMapping
 from assessment.roles import DEFAULT_ROLES, RoleGroup
 from assessment.yamlfile import PlausibleDate
@@ -12,7 +14,6 @@ from roadmaps.catalogue import Initiative
 from roadmaps.gaps import PriorityWeights
 from roadmaps.vision import Vision
 from workbench.engagement.rounds import RoundSetting
-
 
 CLIENT_FILE = "client.yaml"
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+
 from workbench.engagement.config import CLIENT_FILE, DECISION_LOG, RESPONSES_DIR
+from workbench.engagement.kpis import KPI_FILES
 
 
 def read_by_commands(folder: Path) -> tuple[list[Path], list[Path]]:
     """(folders, files) of an engagement that commands read: responses/ with its rounds, and client.yaml, the KPI
     measurements and the decision log. Other files in the folder (the questionnaire, a roadmap workbook) are
     outputs a consultant may keep there."""
-    from workbench.engagement.kpis import KPI_FILES
-
     folder = Path(folder).resolve()
     return [folder / RESPONSES_DIR], [folder / CLIENT_FILE, *(folder / k for k in KPI_FILES), folder / DECISION_LOG]
 

@@ -7,20 +7,21 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from assessment.answers import normalise_text
+
 from assessment.model import MaturityModel, load_model, resolve_model_path
 from assessment.problems import InputError, Problem, reading
 from assessment.responses import Ingested, read_responses
 from assessment.roles import RoleGroup, roles_frame
 from assessment.scoring import Assessment, assess
+from assessment.text import normalise_text
 from assessment.textfile import is_file
 from assessment.yamlfile import ProblemList, parse_validated, read_yaml_text
 from roadmaps.catalogue import Catalogue, builtin_catalogue_path, client_initiative_problems, load_catalogue
 from roadmaps.vision import vision_problems
 from workbench import atomic
-from workbench.engagement.rounds import Round, find_rounds
-from workbench.engagement.config import CLIENT_FILE, ClientConfig, RESPONSES_DIR
+from workbench.engagement.config import CLIENT_FILE, RESPONSES_DIR, ClientConfig
 from workbench.engagement.files import file_hash, fingerprint, read_by_commands
+from workbench.engagement.rounds import Round, find_rounds
 
 
 @dataclass

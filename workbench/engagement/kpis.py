@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from assessment.answers import normalise_text
 from assessment.problems import InputError, Problem, reading
-from assessment.yamlfile import EARLIEST
 from assessment.tables import first_sheet_table, read_csv, read_excel
+from assessment.text import normalise_text
+from assessment.yamlfile import EARLIEST
 
 KPI_FILES = ("kpis.csv", "kpis.xlsx")
 COLUMNS = {"kpi": ("kpi", "id", "kpi id", "measure"), "date": ("date", "measured", "as of", "period end"),

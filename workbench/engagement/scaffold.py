@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+
 from assessment.model import builtin_models, load_model
 from assessment.problems import InputError, Problem
 from assessment.questionnaire import build_workbook
 from assessment.roles import DEFAULT_ROLES
 from assessment.yamlfile import load_yaml, plain
 from workbench import atomic
-from workbench.outputs import refuse_output
-from workbench.engagement.config import CLIENT_FILE, ClientConfig, QUESTIONNAIRE_FILE, RESPONSES_DIR, slugify
+from workbench.engagement.config import CLIENT_FILE, QUESTIONNAIRE_FILE, RESPONSES_DIR, ClientConfig, slugify
 from workbench.engagement.folder import Engagement, engagement_inputs
+from workbench.outputs import refuse_output
 
 
 def init_client(folder: Path, name: str, model_ref: str = "service-management", sector: str = "",

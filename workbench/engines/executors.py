@@ -51,7 +51,7 @@ class PapermillExecutor(Executor):
     name = "papermill"
 
     def _papermill(self, notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int, **engine) -> None:
-        import papermill as pm
+        import papermill as pm  # papermill takes seconds to import: only where a notebook runs or is inspected
         from papermill.exceptions import PapermillExecutionError
 
         try:
@@ -79,7 +79,7 @@ class FastExecutor(PapermillExecutor):
 
     def execute(self, notebook: Path, output: Path, parameters: dict, cwd: Path, timeout: int,
                 log: Path | None = None) -> None:
-        from workbench.engines.forkserver import ClientKernel
+        from workbench.engines.forkserver import ClientKernel  # jupyter_client and papermill: only when used
 
         try:
             if self.kernel is None:
@@ -99,12 +99,12 @@ class FastExecutor(PapermillExecutor):
 
     def start(self, wait: bool = True) -> None:
         """Start the fork server now rather than at the first notebook."""
-        from workbench.engines.forkserver import ForkServer
+        from workbench.engines.forkserver import ForkServer  # jupyter_client and papermill: only when used
 
         ForkServer.get(wait)
 
     def close(self) -> None:
-        from workbench.engines.forkserver import ForkServer
+        from workbench.engines.forkserver import ForkServer  # jupyter_client and papermill: only when used
 
         ForkServer.shutdown()
 
@@ -125,7 +125,7 @@ TYPES = {"str": (str,), "float": (float, int), "int": (int,), "bool": (bool,)}
 def parameter_problems(notebook: Path, given: dict) -> list[Problem]:
     """Check parameters against the notebook's `parameters` cell before any kernel starts: unknown names,
     values of the wrong type, and parameters the notebook lacks (papermill itself only warns)."""
-    import papermill as pm
+    import papermill as pm  # papermill takes seconds to import: only where a notebook runs or is inspected
 
     declared = pm.inspect_notebook(str(notebook))
     out = []

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import datetime as dt
+import gc
+import importlib
 import json
 import os
 import signal
@@ -30,17 +33,15 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
-
 from queue import Empty
 
 import zmq
-
-import datetime as dt
-
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+from jupyter_core.utils import run_sync
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
 PR_SET_PDEATHSIG = 1
@@ -65,12 +66,11 @@ def _die_with_parent() -> None:
 
 def preload() -> None:
     """Import and warm up everything a kernel needs, without creating threads, sockets or client state."""
-    import importlib
-
     # As ipykernel does before anything imports matplotlib, so the kernels see the same backend setting.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for name in PRELOAD:
         importlib.import_module(name)
+    # imported here, in the fork server only, before it forks: what every kernel then shares
     from jupyter_client.localinterfaces import local_ips
 
     local_ips()  # the machine's network interfaces, looked up once rather than in every kernel
@@ -108,18 +108,17 @@ def _child(request: dict) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
-        import numpy as np
+        import numpy as np  # preloaded by the server already: this only names it
 
         np.random.seed()  # Python's own `random` is reseeded by fork; numpy's global generator is not
         sys.argv = [sys.executable, *request["argv"]]
-        from ipykernel.kernelapp import IPKernelApp
+        from ipykernel.kernelapp import IPKernelApp  # preloaded by the server already: this only names it
 
         IPKernelApp.launch_instance(argv=request["argv"] + [f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:  # noqa: BLE001 - the kernel's last words go to its log
-        import traceback
 
         traceback.print_exc()
     finally:
@@ -138,7 +137,6 @@ def serve() -> None:
     preload()
     if threading.active_count() != 1:  # forking a process with threads copies locks held by them: refuse
         raise SystemExit(f"fork server: preloading started threads {threading.enumerate()}; cannot fork safely")
-    import gc
 
     gc.collect()
     gc.freeze()  # the preloaded objects are never scanned by a child's GC, so their pages stay shared
@@ -375,8 +373,6 @@ class ClientKernel:
     process, so nothing of one client reaches the next."""
 
     def __init__(self, cwd: Path, log: Path, extra_arguments: list[str]):
-        from jupyter_core.utils import run_sync
-
         self.run_sync = run_sync
         self.km = ForkKernelManager(kernel_name="python3")
         self.km.log_path = str(log)

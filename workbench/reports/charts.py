@@ -15,6 +15,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -83,9 +85,6 @@ def svg_text(fig: Figure) -> str:
 
     What `savefig(format="svg")` does, less its extra draw with output disabled; the renderer that measures
     the text for the layout then draws it, so every label is measured once."""
-    from matplotlib.backends.backend_mixed import MixedModeRenderer
-    from matplotlib.backends.backend_svg import RendererSVG
-
     buf = io.StringIO()
     dpi, fig.dpi = fig.dpi, 72
     width, height = fig.get_size_inches()

@@ -10,9 +10,10 @@ from jinja2 import Environment, select_autoescape
 
 from assessment.model import load_model
 from roadmaps.portfolio import behind_roadmap, common_top_gaps, level_distribution
-from workbench import atomic, store as st
+from workbench import atomic
+from workbench import store as st
 from workbench.reports import charts
-from workbench.reports.report import TEMPLATES, _css
+from workbench.reports.report import TEMPLATES, report_css
 
 PORTFOLIO_FILE = "portfolio.html"
 
@@ -57,7 +58,7 @@ def build_portfolio(url: str, out: Path, today: dt.date | None = None) -> Path:
                         "chart": base64.b64encode(svg.encode()).decode()})
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     html = env.from_string((TEMPLATES / "portfolio.html.j2").read_text(encoding="utf-8")).render(
-        css=_css(), clients=latest.sort_values(["sector", "name"]).to_dict("records"), sectors=sectors,
+        css=report_css(), clients=latest.sort_values(["sector", "name"]).to_dict("records"), sectors=sectors,
         n_clients=len(latest), n_rounds=t["rounds"], levels=levels, behind=t["behind"].to_dict("records"),
         gaps=t["gaps"].to_dict("records"), built=f"{today or dt.date.today():%d %B %Y}")
     target = Path(out) / PORTFOLIO_FILE

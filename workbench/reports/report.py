@@ -23,6 +23,7 @@ SVG_IMG = '<img src="data:image/svg+xml;base64,'
 
 @functools.lru_cache(maxsize=1)
 def _exporter():
+    # nbconvert and weasyprint load in a second or more: only when a report is made, not for every command
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -53,7 +54,8 @@ def _template():
 
 
 @functools.lru_cache(maxsize=1)
-def _css() -> str:
+def report_css() -> str:
+    """The reports' stylesheet (client report and portfolio report share it), read once per process."""
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
@@ -61,7 +63,7 @@ def warm_up() -> None:
     """Build the exporter and templates before the first client (a batch worker calls this once)."""
     _exporter()
     _template()
-    _css()
+    report_css()
 
 
 def notebook_body(path: Path) -> str:
@@ -124,7 +126,7 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     gaps = p.gaps[p.gaps["priority"] > 0].head(3)
     catalogue = p.engagement.catalogue
     return _template().render(
-        css=_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
+        css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
         overall=a.overall, respondents=len(a.respondents), plan_size=len(plan), settings=p.roadmap.settings,
         top_gaps=list(gaps.itertuples(index=False)), waves=waves, reached=reached,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
@@ -165,4 +167,4 @@ def warm_up_pdf() -> None:
     """Load WeasyPrint and the fonts before the first client (a batch worker calls this when PDFs are wanted)."""
     from weasyprint import HTML
 
-    HTML(string=f"<style>{_css()}</style><h1>Warm-up</h1><p>text</p>").write_pdf(font_config=_font_config())
+    HTML(string=f"<style>{report_css()}</style><h1>Warm-up</h1><p>text</p>").write_pdf(font_config=_font_config())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import os
 from typing import Iterable
 
 import pandas as pd
@@ -103,6 +104,4 @@ def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str
 
 def interactive() -> bool:
     """False inside a batch run (the batch sets WORKBENCH_BATCH): workshop panels are for people, not reports."""
-    import os
-
     return not os.environ.get("WORKBENCH_BATCH")

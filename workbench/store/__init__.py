@@ -11,8 +11,8 @@ used as `from workbench import store as st`."""
 from workbench.store.database import STORE_FILE, check_location, default_url, open_store, url_from
 from workbench.store.reading import latest_dimension_scores, latest_rounds, peers_for, read_table
 from workbench.store.schema import (ROUND_TABLES, clients, dimension_scores, kpi_targets, kpi_values, meta,
-                                    planned_initiatives, planned_trajectory, question_scores, respondent_counts,
-                                    rounds, runs)
+                                    planned_initiatives, planned_trajectory, question_scores, respondent_counts, rounds,
+                                    runs)
 from workbench.store.writing import forget_client, record_client, start_run
 
 __all__ = ["ROUND_TABLES", "STORE_FILE", "check_location", "clients", "default_url", "dimension_scores",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 from importlib import resources
 from pathlib import Path
+
 import sqlalchemy as sa
+
 from assessment.problems import InputError, Problem
 from workbench.outputs import refuse_output, removed_on_failure
-
 
 STORE_FILE = "portfolio.sqlite"
 
@@ -86,7 +87,7 @@ def check_location(url: str, folders: list[Path] = (), files: list[Path] = ()) -
 
 def migrate(engine: sa.Engine) -> None:
     """Bring the store's schema to the newest migration (creating it in an empty database)."""
-    from alembic import command
+    from alembic import command  # Alembic only when a store is created or migrated
     from alembic.config import Config
 
     cfg = Config()

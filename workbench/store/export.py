@@ -14,10 +14,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from workbench import atomic
-from workbench.engagement.folder import engagement_inputs, load_engagement
+from workbench import store as st
 from workbench.engagement.files import input_files
+from workbench.engagement.folder import engagement_inputs, load_engagement
 from workbench.outputs import refuse_output
 from workbench.planning import plan_engagement
+from workbench.store.database import open_store
 from workbench.store.recording import client_record
 
 
@@ -27,8 +29,6 @@ def _json(obj) -> str:
 
 def store_rows(engine: sa.Engine, client_id: str) -> dict:
     """Every row the store keeps about the client, table by table."""
-    from workbench import store as st
-
     out: dict = {}
     with engine.connect() as conn:
         row = conn.execute(sa.select(st.clients).where(st.clients.c.client_id == client_id)).mappings().first()
@@ -56,8 +56,6 @@ def export_client(folder: Path, target: Path | None = None, store_url: str | Non
     refuse_output(target, "--out", [folder, *folders], files)
     rows = None
     if store_url:
-        from workbench.store.database import open_store
-
         rows = store_rows(open_store(store_url, create=False), eng.config.id)
     with atomic.atomic_path(target) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:

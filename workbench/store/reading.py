@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlalchemy as sa
+
 from workbench.store.schema import clients, dimension_scores, rounds
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+
 import sqlalchemy as sa
+
 from workbench.engagement.rounds import SINGLE_ROUND
 from workbench.store.schema import ROUND_TABLES, clients, kpi_values, rounds, runs
 

@@ -36,7 +36,7 @@ def show_app(folder: str) -> None:
     """The page: the client's name and scope in large type, then the whole panel."""
     from IPython.display import HTML, display
 
-    from workbench.workshop.panel import WorkshopPanel
+    from workbench.workshop.panel import WorkshopPanel  # in the page's kernel; `workbench workshop` needs no widgets
 
     panel = WorkshopPanel(folder)
     cfg = panel.ws.engagement.config

@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import ipywidgets as W
+from IPython.display import display
 
 from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
-from workbench.workshop import live_charts
 from workbench.planning import Planning
 from workbench.reports import views
+from workbench.workshop import live_charts
 from workbench.workshop.session import SavedElsewhere, Workshop
 
 CSS = """<style>
@@ -225,7 +226,6 @@ def workshop_panel(engagement: str | Path, sections=("targets", "scorecard", "ro
     """Display the live panel for an engagement (nothing in a batch run); returns the WorkshopPanel."""
     if not views.interactive():
         return None
-    from IPython.display import display
 
     panel = WorkshopPanel(engagement, sections, who)
     display(panel.widget)

@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from assessment.problems import InputError, Problem
 from assessment.sheets import write_csv
 from roadmaps.gaps import PriorityWeights
+from roadmaps.vision import Target, target_profile
 from workbench import atomic
 from workbench.engagement.clientfile import block_mapping, edit_client_yaml
 from workbench.engagement.config import CLIENT_FILE, DECISION_LOG
@@ -59,8 +60,6 @@ class Decisions:
 
 
 def decisions_of(engagement: Engagement) -> Decisions:
-    from roadmaps.vision import target_profile
-
     cfg = engagement.config
     targets = target_profile(engagement.model, cfg.vision)
     settings = plan_settings(engagement)
@@ -128,7 +127,6 @@ class Workshop:
         """Targets, gaps, roadmap and scorecard for the current decisions."""
         d = self.current
         cfg = self.engagement.config
-        from roadmaps.vision import Target
 
         defaults = self.saved.target_map
         targets = {dim: cfg.vision.targets[dim].model_copy(update={"level": lv}) for dim, lv in d.targets
