@@ -108,3 +108,21 @@ def import_graph() -> dict[str, set[str]]:
 def test_no_import_cycles():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]  # the check itself works
     assert not cycles(import_graph()), cycles(import_graph())
+
+
+def test_a_batch_process_starts_without_compiling_the_iri_grammar_and_still_validates_notebooks():
+    import subprocess
+    import sys
+
+    code = """
+import sys, workbench, nbformat
+nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+try:
+    nbformat.validate({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "id": "a"}]})
+except nbformat.ValidationError:
+    print("invalid refused")
+print("grammar loaded" if sys.modules.get("rfc3987_syntax") else "grammar declined")
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["invalid", "refused", "grammar", "declined"]
