@@ -52,6 +52,31 @@ class WorkshopPanel:
     # ------------------------------------------------------------ building
 
     def _build(self, who: str) -> None:
+        """The controls and views, then the page: each section only when asked for."""
+        self._target_controls()
+        self._roadmap_controls()
+        self._kpi_controls()
+        self._views()
+        self._save_bar(who)
+        parts = [W.HTML(CSS)]
+        if "targets" in self.sections:
+            parts += [W.HTML("<h3>Target level per dimension</h3>"), W.HBox([self.targets_box, self.radar])]
+        if "scorecard" in self.sections and self.kpi_inputs:
+            parts += [W.HTML("<h3>Scorecard targets</h3>"), W.VBox(list(self.kpi_inputs.values()))]
+        if "roadmap" in self.sections:
+            parts += [W.HTML("<h3>Priorities and capacity</h3>"),
+                      W.HBox([W.VBox(list(self.weight_sliders.values())),
+                              W.VBox([self.capacity, self.waves, self.start])]),
+                      self.excluded, W.HTML("<h3>Ranked gaps</h3>"), self.gaps_table,
+                      W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory]
+        parts += [W.HBox([self.who, self.note]),
+                  W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button]),
+                  self.status, self.done]
+        self.widget = W.VBox(parts)
+        self.widget.add_class("wb-panel")
+
+    def _target_controls(self) -> None:
+        """A level slider per dimension, with the chosen level's descriptor beside it."""
         m, d = self.model, self.ws.current
         levels = [(f"{lv.value} {lv.name}", lv.value) for lv in m.levels]
         self.target_sliders, self.descriptors = {}, {}
@@ -68,6 +93,9 @@ class WorkshopPanel:
             rows.append(W.HBox([s, self.descriptors[dim.id]]))
         self.targets_box = W.VBox(rows)
 
+    def _roadmap_controls(self) -> None:
+        """Priority weights, capacity, waves, the first wave's date and the initiatives left out."""
+        d = self.ws.current
         self.weight_sliders = {k: W.FloatSlider(value=v, min=0, max=1, step=0.05, description=k.title(),
                                                 continuous_update=False)
                                for k, v in d.weights.model_dump().items()}
@@ -85,16 +113,26 @@ class WorkshopPanel:
         for w in [*self.weight_sliders.values(), self.capacity, self.waves, self.start, self.excluded]:
             w.observe(self._on_change, names="value")
 
+    def _kpi_controls(self) -> None:
+        """A target box per KPI of the scorecard."""
         self.kpi_inputs = {}
         for k in self.ws.engagement.config.vision.scorecard:
             box = W.FloatText(value=k.target, description=k.name[:28], style={"description_width": "220px"})
             box.observe(self._on_change, names="value")
             self.kpi_inputs[k.id] = box
 
+    def _views(self) -> None:
+        """The radar, ranked gaps, Gantt chart and trajectory, redrawn by refresh()."""
         self.radar, self.gaps_table, self.gantt, self.trajectory = (W.HTML() for _ in range(4))
         for name, w in (("radar", self.radar), ("gaps", self.gaps_table), ("gantt", self.gantt),
                         ("trajectory", self.trajectory)):
             w.add_class(f"wb-view-{name}")
+        self.refreshes = 0
+        self.done = W.HTML(layout=W.Layout(display="none"))  # bumped last in a refresh: every view is current
+        self.done.add_class("wb-refresh-count")
+
+    def _save_bar(self, who: str) -> None:
+        """Who decides, a note, Save, Undo, Reset and (after a conflict) Overwrite, and the status line."""
         self.who = W.Text(value=who, description="Decided by", placeholder="name of who decides",
                           style={"description_width": "90px"})
         self.note = W.Text(description="Note", placeholder="e.g. leadership workshop of 23 Nov")
@@ -109,26 +147,6 @@ class WorkshopPanel:
         self.overwrite_button.on_click(lambda _: self.save(overwrite=True))
         self.status = W.HTML()
         self.status.add_class("wb-status-line")
-        self.refreshes = 0
-        self.done = W.HTML(layout=W.Layout(display="none"))  # bumped last in a refresh: every view is current
-        self.done.add_class("wb-refresh-count")
-
-        parts = [W.HTML(CSS)]
-        if "targets" in self.sections:
-            parts += [W.HTML("<h3>Target level per dimension</h3>"), W.HBox([self.targets_box, self.radar])]
-        if "scorecard" in self.sections and self.kpi_inputs:
-            parts += [W.HTML("<h3>Scorecard targets</h3>"), W.VBox(list(self.kpi_inputs.values()))]
-        if "roadmap" in self.sections:
-            parts += [W.HTML("<h3>Priorities and capacity</h3>"),
-                      W.HBox([W.VBox(list(self.weight_sliders.values())),
-                              W.VBox([self.capacity, self.waves, self.start])]),
-                      self.excluded, W.HTML("<h3>Ranked gaps</h3>"), self.gaps_table,
-                      W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory]
-        parts += [W.HBox([self.who, self.note]),
-                  W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button]),
-                  self.status, self.done]
-        self.widget = W.VBox(parts)
-        self.widget.add_class("wb-panel")
 
     # ------------------------------------------------------------ reacting
 
