@@ -75,15 +75,36 @@ def _run(folders: list[Path], settings: RunSettings, engine: str, jobs: int, res
     store_url = None if store is None else store or portfolio.default_url(out)
     if store_url is not None:
         portfolio.check_location(store_url, [j.folder for j in everyone], [p for j in everyone for p in j.external])
-    db = run_id = None
     with removed_on_failure(out):  # a store that cannot be opened leaves no empty OUT behind
         out.mkdir(parents=True, exist_ok=True)
-        if store_url is not None:
-            db = portfolio.open_store(store_url)
-            scores = portfolio.latest_dimension_scores(db)
-            for j in plan:
-                j.peers = portfolio.peers_for(scores, j.sector, j.model_id, j.client_id)
+        db = None if store_url is None else _store_with_peers(store_url, plan)
     shutil.rmtree(out / ".staging", ignore_errors=True)  # left by an interrupted run
+    results, todo = _unchanged_skipped(plan, out, resume, report)
+    if todo:
+        done = _recorder(db, None if db is None else portfolio.start_run(db, engine, version()), results, report)
+        with contextlib.ExitStack() as stack:
+            if pool is None:
+                pool = stack.enter_context(pool_for(min(jobs, len(todo))))
+            pool.run(todo, done, report.event if report else None)
+    ordered = [clashed.get(str(j.folder)) or results[j.client_id] for j in everyone]
+    write_index(out, ordered)
+    if (out / ".staging").is_dir() and not any((out / ".staging").iterdir()):
+        (out / ".staging").rmdir()
+    return ordered
+
+
+def _store_with_peers(store_url: str, plan: list[Job]):
+    """The store opened (created or migrated), and each client's anonymous peers read from it."""
+    db = portfolio.open_store(store_url)
+    scores = portfolio.latest_dimension_scores(db)
+    for j in plan:
+        j.peers = portfolio.peers_for(scores, j.sector, j.model_id, j.client_id)
+    return db
+
+
+def _unchanged_skipped(plan: list[Job], out: Path, resume: bool, report) -> tuple[dict[str, ClientResult], list[Job]]:
+    """With --resume, a client whose last run succeeded with the same inputs and code is skipped. Returns (the
+    skipped clients' results, the jobs to run)."""
     results: dict[str, ClientResult] = {}
     todo = []
     for j in plan:
@@ -97,31 +118,24 @@ def _run(folders: list[Path], settings: RunSettings, engine: str, jobs: int, res
                 report.skipped(j.client_id)
         else:
             todo.append(j)
-    if todo:
-        if db is not None:
-            run_id = portfolio.start_run(db, engine, version())
+    return results, todo
 
-        def done(r: ClientResult) -> None:
-            record = r.__dict__.pop("record", None)
-            if record is not None and r.status == "ok":
-                try:
-                    portfolio.record_client(db, run_id, record)
-                except Exception as exc:  # the report stands; the client is not in the store, and says so
-                    r.status, r.failed_step = "failed", "record"
-                    r.error = f"not recorded in the portfolio store: {type(exc).__name__}: {exc}"
-            results[r.client_id] = r
-            if report:
-                report.client_done(r)
 
-        with contextlib.ExitStack() as stack:
-            if pool is None:
-                pool = stack.enter_context(pool_for(min(jobs, len(todo))))
-            pool.run(todo, done, report.event if report else None)
-    ordered = [clashed.get(str(j.folder)) or results[j.client_id] for j in everyone]
-    write_index(out, ordered)
-    if (out / ".staging").is_dir() and not any((out / ".staging").iterdir()):
-        (out / ".staging").rmdir()
-    return ordered
+def _recorder(db, run_id, results: dict[str, ClientResult], report):
+    """What the run does with each finished client: record it in the store (when there is one), keep its
+    result, tell the progress display."""
+    def done(r: ClientResult) -> None:
+        record = r.__dict__.pop("record", None)
+        if record is not None and r.status == "ok":
+            try:
+                portfolio.record_client(db, run_id, record)
+            except Exception as exc:  # the report stands; the client is not in the store, and says so
+                r.status, r.failed_step = "failed", "record"
+                r.error = f"not recorded in the portfolio store: {type(exc).__name__}: {exc}"
+        results[r.client_id] = r
+        if report:
+            report.client_done(r)
+    return done
 
 
 def _apart_clashing_ids(jobs: list[Job]) -> tuple[list[Job], dict[str, ClientResult]]:
