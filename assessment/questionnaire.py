@@ -31,27 +31,31 @@ NAME_LABEL, ROLE_LABEL = "Your name (optional)", "Your role"
 COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based column index by header
 WIDTHS = {"A": 10, "B": 5, "C": 20, "D": 26, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
 NAME_CELL, ROLE_CELL = "D3", "D4"  # labels to their left, in column C (column A is hidden)
+HEADER_ROW = 6  # the table of questions starts below the title, name and role
+INSTRUCTION_WIDTHS = {"A": 30, "B": 90}
+# Styling shared by the sheets, as openpyxl arguments (openpyxl itself is imported only when a workbook is built)
+WRAP = {"wrap_text": True, "vertical": "top"}
+TITLE_SIZE = 14
+HEAD_COLOUR, HEAD_TEXT_COLOUR, INPUT_COLOUR = "1F4E79", "FFFFFF", "FFF2CC"
 
 
 def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles: list[RoleGroup]):
     """An openpyxl Workbook ready to save: instructions, the questionnaire and its drop-down lists."""
     # openpyxl only when a questionnaire is written: the kernels that score responses never load it
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    head_fill = PatternFill("solid", fgColor="1F4E79")
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    _write_instructions(wb.active, model, client_name)
+    list_ranges = _write_lists(wb.create_sheet(LIST_SHEET), model, roles)
+    _write_meta(wb.create_sheet(META_SHEET), model, client_id)
+    _write_questionnaire(wb.create_sheet(SHEET, 1), model, client_name, list_ranges)
+    wb.active = 1
+    return wb
 
-    # -- Instructions
-    ins = wb.active
-    ins.title = "Instructions"
-    ins_widths = {"A": 30, "B": 90}
-    for letter, w in ins_widths.items():
-        ins.column_dimensions[letter].width = w
+
+def _instruction_lines(model: MaturityModel, client_name: str) -> list[tuple[str | None, str | None]]:
+    """The instructions as (label, text) lines: what the questionnaire is, how to fill it in, then each answer
+    scale's options; (None, None) is a blank line."""
     lines = [
         (f"Service maturity questionnaire: {client_name}", None),
         (None, None),
@@ -76,19 +80,36 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
         for opt in scale.options:
             lines.append((scale.display_label(opt), opt.description))
         lines.append((None, None))
-    for r, (a, b) in enumerate(lines, start=1):
+    return lines
+
+
+def _write_instructions(ins, model: MaturityModel, client_name: str) -> None:
+    """The first sheet: the instruction lines, labels in bold, the title large."""
+    # openpyxl only when a questionnaire is written: the kernels that score responses never load it
+    from openpyxl.styles import Alignment, Font
+
+    ins.title = "Instructions"
+    for letter, w in INSTRUCTION_WIDTHS.items():
+        ins.column_dimensions[letter].width = w
+    bold, wrap = Font(bold=True), Alignment(**WRAP)
+    for r, (a, b) in enumerate(_instruction_lines(model, client_name), start=1):
         if a is not None:
             cell = safe_cell(ins, r, 1, a)
             cell.font, cell.alignment = bold, wrap
         if b is not None:
             safe_cell(ins, r, 2, b).alignment = wrap
-    ins["A1"].font = Font(bold=True, size=14)
+    ins["A1"].font = Font(bold=True, size=TITLE_SIZE)
     ins["A1"].alignment = Alignment(wrap_text=False)
-    fit_rows(ins, ins_widths, first_row=2)
+    fit_rows(ins, INSTRUCTION_WIDTHS, first_row=2)
     print_setup(ins, landscape=False)
 
-    # -- Lists (hidden): the drop-down sources
-    lists = wb.create_sheet(LIST_SHEET)
+
+def _write_lists(lists, model: MaturityModel, roles: list[RoleGroup]) -> dict[str, str]:
+    """The hidden sheet the drop-downs read from: the role names, then each scale's labels, one column each.
+    Returns each list's cell range by key ('roles' or a scale id)."""
+    # openpyxl only when a questionnaire is written: the kernels that score responses never load it
+    from openpyxl.utils import get_column_letter
+
     list_ranges: dict[str, str] = {}
     columns = [("roles", [r.name for r in roles])]
     columns += [(sid, [s.display_label(o) for o in s.options]) for sid, s in model.scales.items()]
@@ -99,49 +120,77 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
         letter = get_column_letter(j)
         list_ranges[key] = f"{LIST_SHEET}!${letter}$2:${letter}${len(values) + 1}"
     lists.sheet_state = "hidden"
+    return list_ranges
 
-    # -- Meta (hidden): marks the file and records what it was made for
-    meta = wb.create_sheet(META_SHEET)
+
+def _write_meta(meta, model: MaturityModel, client_id: str) -> None:
+    """The hidden sheet that marks the file as a questionnaire and records the model and client it was made for."""
     for i, (k, v) in enumerate([("marker", MARKER), ("format", FORMAT_VERSION), ("model_id", model.id),
                                 ("model_version", model.version), ("client_id", client_id)], start=1):
         safe_cell(meta, i, 1, k)
         safe_cell(meta, i, 2, v)
     meta.sheet_state = "hidden"
 
-    # -- Questionnaire
-    ws = wb.create_sheet(SHEET, 1)
-    safe_cell(ws, 1, 2, f"{client_name}: service maturity questionnaire").font = Font(bold=True, size=14)
+
+def _write_questionnaire(ws, model: MaturityModel, client_name: str, list_ranges: dict[str, str]) -> None:
+    """The sheet a respondent fills in: title, name and role, then one row per question below a header row."""
+    _write_respondent_cells(ws, client_name, list_ranges["roles"])
+    _write_question_header(ws)
+    _write_question_rows(ws, model, list_ranges)
+    for letter, w in WIDTHS.items():
+        ws.column_dimensions[letter].width = w
+    ws.column_dimensions["A"].hidden = True  # stable ids stay, out of the respondent's way
+    fit_rows(ws, WIDTHS, first_row=HEADER_ROW)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _write_respondent_cells(ws, client_name: str, roles_range: str) -> None:
+    """The title, then the name and role labels with their yellow input cells; the role is picked from a list."""
+    # openpyxl only when a questionnaire is written: the kernels that score responses never load it
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    safe_cell(ws, 1, 2, f"{client_name}: service maturity questionnaire").font = Font(bold=True, size=TITLE_SIZE)
     safe_cell(ws, 3, 3, NAME_LABEL)
     safe_cell(ws, 4, 3, ROLE_LABEL)
     for ref in ("C3", "C4"):
-        ws[ref].font = bold
+        ws[ref].font = Font(bold=True)
+    input_fill = PatternFill("solid", fgColor=INPUT_COLOUR)
     for ref in (NAME_CELL, ROLE_CELL):
         ws[ref].fill = input_fill
         ws[ref].protection = Protection(locked=False)
-    role_dv = DataValidation(type="list", formula1=f"={list_ranges['roles']}", allow_blank=False,
+    role_dv = DataValidation(type="list", formula1=f"={roles_range}", allow_blank=False,
                              showErrorMessage=True, errorTitle="Role", error="Pick your role from the list.")
     ws.add_data_validation(role_dv)
     role_dv.add(ROLE_CELL)
-    header_row = 6
+
+
+def _write_question_header(ws) -> None:
+    """The header row of the question table: white bold text on dark blue."""
+    # openpyxl only when a questionnaire is written: the kernels that score responses never load it
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    font, fill = Font(bold=True, color=HEAD_TEXT_COLOUR), PatternFill("solid", fgColor=HEAD_COLOUR)
+    wrap = Alignment(**WRAP)
     for j, h in enumerate(HEADERS, start=1):
-        c = safe_cell(ws, header_row, j, h)
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = head_fill
+        c = safe_cell(ws, HEADER_ROW, j, h)
+        c.font = font
+        c.fill = fill
         c.alignment = wrap
-    validations: dict[str, DataValidation] = {}
 
-    def dv_for(key: str, prompt: str) -> DataValidation:
-        if key not in validations:
-            dv = DataValidation(type="list", formula1=f"={list_ranges[key]}", allow_blank=True,
-                                showErrorMessage=True, errorTitle="Answer", error=prompt)
-            ws.add_data_validation(dv)
-            validations[key] = dv
-        return validations[key]
 
-    qt = model.question_table
-    areas = model.area_table
+def _write_question_rows(ws, model: MaturityModel, list_ranges: dict[str, str]) -> None:
+    """One row per question below the header: id (hidden), number, domain, dimension and text, then the yellow
+    answer cell with the question scale's drop-down and, when the model rates importance, its drop-down."""
+    # openpyxl only when a questionnaire is written: the kernels that score responses never load it
+    from openpyxl.styles import Alignment, PatternFill
+
+    wrap, input_fill = Alignment(**WRAP), PatternFill("solid", fgColor=INPUT_COLOUR)
+    validations: dict = {}  # scale id -> its drop-down, made at first use
+    qt, areas = model.question_table, model.area_table
     for i, q in enumerate(qt.itertuples(index=False), start=1):
-        r = header_row + i
+        r = HEADER_ROW + i
         dim = q.dimension
         values = [q.question, i, areas.loc[q.top, "name"], areas.loc[dim, "name"] if dim else "", q.text]
         for j, v in enumerate(values, start=1):
@@ -150,18 +199,25 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
             ws.cell(r, COL[name] + 1).alignment = wrap
         ans = ws.cell(r, COL["Your answer"] + 1)
         ans.fill = input_fill
-        dv_for(q.scale, "Pick an answer from the list.").add(ans.coordinate)
+        _list_validation(ws, validations, list_ranges, q.scale, "Pick an answer from the list.").add(ans.coordinate)
         if model.importance_scale:
             imp = ws.cell(r, COL["Importance (optional)"] + 1)
-            dv_for(model.importance_scale, "Pick an importance rating from the list.").add(imp.coordinate)
-    for letter, w in WIDTHS.items():
-        ws.column_dimensions[letter].width = w
-    ws.column_dimensions["A"].hidden = True  # stable ids stay, out of the respondent's way
-    fit_rows(ws, WIDTHS, first_row=header_row)
-    ws.freeze_panes = ws.cell(header_row + 1, 3)
-    print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
-    wb.active = 1
-    return wb
+            _list_validation(ws, validations, list_ranges, model.importance_scale,
+                             "Pick an importance rating from the list.").add(imp.coordinate)
+
+
+def _list_validation(ws, validations: dict, list_ranges: dict[str, str], key: str, error: str):
+    """The drop-down of list `key` (a scale id), added to the sheet at its first use and kept in `validations`;
+    `error` is what a respondent is told who types something off the list."""
+    if key not in validations:
+        # openpyxl only when a questionnaire is written: the kernels that score responses never load it
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        dv = DataValidation(type="list", formula1=f"={list_ranges[key]}", allow_blank=True,
+                            showErrorMessage=True, errorTitle="Answer", error=error)
+        ws.add_data_validation(dv)
+        validations[key] = dv
+    return validations[key]
 
 
 @dataclass

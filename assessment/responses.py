@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,13 +253,42 @@ def _question_of(text: str, model: MaturityModel) -> str | None:
     return texts.get(header_key(text))
 
 
+@dataclass
+class _WideColumns:
+    """Where a wide export keeps what, by column index: each question's answers, each question's extras
+    (importance, comment, evidence) and the respondent fields (role, name, email, timestamp, ...)."""
+
+    questions: dict[str, int] = field(default_factory=dict)
+    extras: dict[tuple[str, str], int] = field(default_factory=dict)
+    fields: dict[str, int] = field(default_factory=dict)
+
+
 def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
+    """A wide export (one row per respondent, one column per question) -> the raw long table, one row per answer.
+    Instead, the problems with its columns when there are any, else those with its respondents."""
+    columns, problems = _wide_columns(table, model, mapping)
+    problems += _missing_wide_columns(table, columns)
+    if problems:
+        return None, problems
+    arr = np.array(table.rows, dtype=object)
+    ident = _wide_identities(table, arr, columns)
+    problems = _duplicate_respondent_rows(table, ident)
+    if problems:
+        return None, problems
+    raw = _wide_answers(table, arr, columns, ident)
+    raw.attrs["columns"] = {"respondent": table.header[columns.fields["respondent"]] if "respondent" in columns.fields
+                            else "respondent", "role": table.header[columns.fields["role"]],
+                            "question": "header", "answer": None, "importance": None}
+    return raw, []
+
+
+def _wide_columns(table: RawTable, model: MaturityModel, mapping: ResponseMapping
+                  ) -> tuple[_WideColumns, list[Problem]]:
+    """Each header of a wide export classified; problems for headers that match nothing, for a mapping to a
+    question the model lacks, and for a second column of one question."""
     problems: list[Problem] = []
     kinds = [classify_header(h, model, mapping) for h in table.header]
-    header_row = table.header_row
-    q_cols: dict[str, int] = {}
-    extra_cols: dict[tuple[str, str], int] = {}
-    field_cols: dict[str, int] = {}
+    columns = _WideColumns()
     for j, (kind, target) in enumerate(kinds):
         h = table.header[j]
         if kind == "unknown":
@@ -268,41 +296,59 @@ def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
                                     f"{model.id!r}; expected a question id (e.g. {model.question_table.index[0]}), "
                                     "a question's exact text, or a line under `responses: columns:` in client.yaml "
                                     "mapping this header to a question id or to one of: " + ", ".join(FIELDS),
-                                    row=header_row, column=h))
+                                    row=table.header_row, column=h))
         elif kind == "field":
             if target != "ignore":
-                field_cols.setdefault(target, j)
+                columns.fields.setdefault(target, j)
         elif kind == "question":
             if target not in model.question_table.index:
                 problems.append(Problem(table.source, f"client.yaml maps this column to {target!r}, which is not a "
-                                                      f"question of model {model.id!r}", row=header_row, column=h))
-            elif target in q_cols:
+                                                      f"question of model {model.id!r}", row=table.header_row,
+                                        column=h))
+            elif target in columns.questions:
                 problems.append(Problem(table.source, f"second column for question {target} (first: "
-                                                      f"{table.header[q_cols[target]]!r}); expected one column per question",
-                                        row=header_row, column=h))
+                                                      f"{table.header[columns.questions[target]]!r}); expected one "
+                                                      "column per question", row=table.header_row, column=h))
             else:
-                q_cols[target] = j
+                columns.questions[target] = j
         else:
-            extra_cols[(kind, target)] = j
-    if "role" not in field_cols:
-        problems.append(Problem(table.source, "no role column; expected a column headed 'Role' (or map the role "
-                                              "question's header to `role` under `responses: columns:` in client.yaml)",
-                                row=header_row))
-    if not q_cols:
-        problems.append(Problem(table.source, "no column matches a question of the model; expected question ids "
-                                              "or question texts as headers", row=header_row))
-    if problems:
-        return None, problems
+            columns.extras[(kind, target)] = j
+    return columns, problems
 
-    arr = np.array(table.rows, dtype=object)
-    col = lambda f: arr[:, field_cols[f]] if f in field_cols else None  # noqa: E731
-    # Identity: the first usable of respondent, email, name; Forms writes 'anonymous' for anonymous replies.
+
+def _missing_wide_columns(table: RawTable, columns: _WideColumns) -> list[Problem]:
+    """Problems for a wide export without a role column or without any question column."""
+    problems = []
+    if "role" not in columns.fields:
+        problems.append(Problem(table.source, "no role column; expected a column headed 'Role' (or map the role "
+                                              "question's header to `role` under `responses: columns:` in "
+                                              "client.yaml)", row=table.header_row))
+    if not columns.questions:
+        problems.append(Problem(table.source, "no column matches a question of the model; expected question ids "
+                                              "or question texts as headers", row=table.header_row))
+    return problems
+
+
+def _field_values(arr: np.ndarray, columns: _WideColumns, name: str) -> np.ndarray | None:
+    """The values of respondent field `name` (e.g. 'role'), one per row; None without such a column."""
+    return arr[:, columns.fields[name]] if name in columns.fields else None
+
+
+def _wide_identities(table: RawTable, arr: np.ndarray, columns: _WideColumns) -> np.ndarray:
+    """Who answered each row: the first usable of respondent, email, name, else '<file> row <n>'. Forms writes
+    'anonymous' for anonymous replies, which does not count."""
     ident = np.array([f"{Path(table.source).stem} row {n}" for n in table.row_numbers], dtype=object)
     for alt in ("name", "email", "respondent"):
-        values = col(alt)
+        values = _field_values(arr, columns, alt)
         if values is not None:
             usable = np.array([bool(v) and normalise_text(v) not in ANONYMOUS for v in values])
             ident = np.where(usable, values, ident)
+    return ident
+
+
+def _duplicate_respondent_rows(table: RawTable, ident: np.ndarray) -> list[Problem]:
+    """A problem for each row whose respondent (case and spacing aside) already answered in an earlier row."""
+    problems = []
     seen: dict[str, int] = {}
     for resp, n in zip(ident, table.row_numbers):
         key = normalise_text(resp)
@@ -310,32 +356,42 @@ def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
             problems.append(Problem(table.source, f"duplicate respondent {resp!r} (also row {seen[key]}); expected "
                                                   "one row per respondent", row=n))
         seen.setdefault(key, n)
-    if problems:
-        return None, problems
-    stamps = col("timestamp")
+    return problems
+
+
+def _wide_answers(table: RawTable, arr: np.ndarray, columns: _WideColumns, ident: np.ndarray) -> pd.DataFrame:
+    """The raw long table of a wide export: question by question, one row per respondent; a respondent's one
+    free-text comment goes with their first answer."""
+    stamps = _field_values(arr, columns, "timestamp")
     submitted = [parse_timestamp(s) for s in stamps] if stamps is not None else [None] * len(arr)
-    comments = col("comment")
-    frames = []
-    for qid, j in q_cols.items():
-        frame = pd.DataFrame({
-            "respondent": ident, "role": col("role"), "question": qid, "answer": arr[:, j],
-            "importance": arr[:, extra_cols[("importance", qid)]] if ("importance", qid) in extra_cols else "",
-            "comment": arr[:, extra_cols[("comment", qid)]] if ("comment", qid) in extra_cols else "",
-            "evidence": arr[:, extra_cols[("evidence", qid)]] if ("evidence", qid) in extra_cols else "",
-            "submitted": submitted, "row": table.row_numbers, "_answer_col": table.header[j],
-            "_importance_col": table.header[extra_cols[("importance", qid)]]
-            if ("importance", qid) in extra_cols else "importance",
-        })
-        frames.append(frame)
+    comments = _field_values(arr, columns, "comment")
+    frames = [_question_answers(table, arr, columns, qid, j, ident, submitted) for qid, j in columns.questions.items()]
     raw = pd.concat(frames, ignore_index=True)
     if comments is not None:  # one free-text comment per respondent goes with their first answer
         first = raw.groupby("respondent", sort=False).head(1).index
         mapping_c = dict(zip(ident, comments))
         raw.loc[first, "comment"] = raw.loc[first, "respondent"].map(mapping_c)
-    raw.attrs["columns"] = {"respondent": table.header[field_cols["respondent"]] if "respondent" in field_cols
-                            else "respondent", "role": table.header[field_cols["role"]],
-                            "question": "header", "answer": None, "importance": None}
-    return raw, []
+    return raw
+
+
+def _question_answers(table: RawTable, arr: np.ndarray, columns: _WideColumns, qid: str, j: int,
+                      ident: np.ndarray, submitted: list) -> pd.DataFrame:
+    """Every respondent's answer to question `qid` (column `j`) with its importance, comment and evidence."""
+    extras = columns.extras
+    return pd.DataFrame({
+        "respondent": ident, "role": _field_values(arr, columns, "role"), "question": qid, "answer": arr[:, j],
+        "importance": _extra_values(arr, extras, "importance", qid),
+        "comment": _extra_values(arr, extras, "comment", qid),
+        "evidence": _extra_values(arr, extras, "evidence", qid),
+        "submitted": submitted, "row": table.row_numbers, "_answer_col": table.header[j],
+        "_importance_col": table.header[extras[("importance", qid)]] if ("importance", qid) in extras
+        else "importance",
+    })
+
+
+def _extra_values(arr: np.ndarray, extras: dict[tuple[str, str], int], kind: str, qid: str) -> np.ndarray | str:
+    """The `kind` column (importance, comment or evidence) of question `qid`, one value per row; '' without one."""
+    return arr[:, extras[(kind, qid)]] if (kind, qid) in extras else ""
 
 
 def parse_timestamp(text: str) -> str | None:
@@ -357,82 +413,24 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
                  ) -> tuple[pd.DataFrame, list[Problem]]:
     """Raw long table -> validated answers table, plus every row-level problem (capped per kind)."""
     cols = raw.attrs.get("columns", {})
-    listed: dict[str, int] = defaultdict(int)
-    problems: list[Problem] = []
-
-    def report(kind: str, mask: np.ndarray, message, column) -> None:
-        idx = np.flatnonzero(mask)
-        for i in idx[:MAX_PER_KIND]:
-            problems.append(Problem(source, message(i), row=int(raw["row"].iat[i]),
-                                    column=column(i) if callable(column) else column))
-        listed[kind] += len(idx)
-        if len(idx) > MAX_PER_KIND:
-            problems.append(Problem(source, f"... and {len(idx) - MAX_PER_KIND} more rows with the same kind of "
-                                            f"problem ({kind})"))
-
     answer_col = (lambda i: raw["_answer_col"].iat[i]) if "_answer_col" in raw else cols.get("answer", "answer")
     imp_col = (lambda i: raw["_importance_col"].iat[i]) if "_importance_col" in raw else cols.get("importance")
 
-    respondent = raw["respondent"].fillna("").astype(str).str.strip()
-    resp_key = normalise_each(respondent)
-    # One spelling per person: 'Ann' and ' ann' in one file are the same respondent.
-    respondent = resp_key.map(dict(zip(resp_key[::-1], respondent[::-1])))
-    report("empty respondent", (respondent == "").to_numpy(),
-           lambda i: "respondent is empty; expected a respondent id or name", cols.get("respondent"))
-
-    lookup = role_lookup(roles)
-    role_text = raw["role"].fillna("").astype(str)
-    role_id = normalise_each(role_text).map(lookup)
-    bad_role = role_id.isna().to_numpy()
-    names = ", ".join(r.name for r in roles)
-    single = raw.attrs.get("single_row_role")
-    if single is not None and bad_role.any():  # a questionnaire has one role cell, report it once
-        r0 = role_text.iat[0]
-        found = f"role {r0!r} is not" if r0 else "role is empty; expected"
-        problems.append(Problem(source, f"{found} one of this engagement's role groups: {names}",
-                                row=single, column=cols.get("role")))
-    else:
-        report("unknown role", bad_role, lambda i: (f"role {role_text.iat[i]!r} is not a role group of this "
-                                                    f"engagement; expected one of: {names} (or add it as an alias "
-                                                    "under `roles:` in client.yaml)") if role_text.iat[i]
-               else f"role is empty; expected one of: {names}", cols.get("role"))
-
-    qt = model.question_table
+    respondent, resp_key = _respondents(raw)
+    problems = _row_problems(raw, source, "empty respondent", (respondent == "").to_numpy(),
+                             lambda i: "respondent is empty; expected a respondent id or name", cols.get("respondent"))
+    role_id, role_problems = _role_groups(raw, roles, source, cols.get("role"))
+    problems += role_problems
     question = raw["question"].astype(str).str.strip()
-    known = question.isin(qt.index).to_numpy()
-    report("unknown question", ~known, lambda i: _unknown_question(question.iat[i], model), cols.get("question"))
-
-    scales = question.map(qt["scale"]).fillna(next(iter(model.scales)))
-    values, status = decode_answers(raw["answer"].fillna(""), scales, model)
-    bad_answer = (status == INVALID) & known
-    readers = {sid: ScaleReader(s) for sid, s in model.scales.items()}
-    report("answer not on the scale", bad_answer,
-           lambda i: f"answer {raw['answer'].iat[i]!r} to {question.iat[i]} is not on the scale "
-                     f"{scales.iat[i]!r}; expected {readers[scales.iat[i]].expected()}", answer_col)
-
-    importance = np.full(len(raw), np.nan)
-    imp_text = raw["importance"].fillna("").astype(str) if "importance" in raw else pd.Series([""] * len(raw))
-    if model.importance_scale and (imp_text != "").any():
-        ivals, istat = decode_answers(imp_text, pd.Series([model.importance_scale] * len(raw)), model)
-        importance = np.where(istat == VALUE, ivals, np.nan)
-        report("importance not on the scale", istat == INVALID,
-               lambda i: f"importance {imp_text.iat[i]!r} is not on the scale {model.importance_scale!r}; expected "
-                         f"{readers[model.importance_scale].expected()} or blank", imp_col)
-
-    dup = pd.DataFrame({"r": resp_key, "q": question}).duplicated(keep="first").to_numpy() & known
-    if dup.any():
-        first_row = pd.Series(raw["row"].to_numpy()).groupby([resp_key.to_numpy(), question.to_numpy()]).transform("first")
-        report("duplicate answer", dup, lambda i: f"respondent {respondent.iat[i]!r} answered {question.iat[i]} "
-                                                  f"twice (first at row {first_row.iat[i]}); expected one answer per "
-                                                  "respondent and question", cols.get("question"))
-
-    roles_per = pd.DataFrame({"r": resp_key, "role": role_id}).dropna().drop_duplicates()
-    conflicted = roles_per["r"][roles_per["r"].duplicated()].unique()
-    for r in conflicted[:MAX_PER_KIND]:
-        rows = raw["row"][(resp_key == r).to_numpy()]
-        problems.append(Problem(source, f"respondent {respondent[resp_key == r].iat[0]!r} has more than one role "
-                                        f"({', '.join(sorted(roles_per.loc[roles_per['r'] == r, 'role']))}); expected "
-                                        "one role per respondent", row=int(rows.iat[0]), column=cols.get("role")))
+    known = question.isin(model.question_table.index).to_numpy()
+    problems += _row_problems(raw, source, "unknown question", ~known,
+                              lambda i: _unknown_question(question.iat[i], model), cols.get("question"))
+    values, status, readers, answer_problems = _scale_answers(raw, question, known, model, source, answer_col)
+    problems += answer_problems
+    importance, importance_problems = _importance_ratings(raw, model, readers, source, imp_col)
+    problems += importance_problems
+    problems += _duplicate_answers(raw, respondent, resp_key, question, known, source, cols.get("question"))
+    problems += _conflicting_roles(raw, respondent, resp_key, role_id, source, cols.get("role"))
 
     answers = pd.DataFrame({
         "respondent": respondent.to_numpy(), "role": role_id.to_numpy(), "question": question.to_numpy(),
@@ -442,15 +440,129 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
         "submitted": raw["submitted"].to_numpy() if "submitted" in raw else None,
         "source": source, "row": raw["row"].to_numpy(),
     })
+    if not problems:
+        problems += _every_answer_blank(answers, source, cols.get("answer"))
+    return _given_answers(answers), problems
+
+
+def _row_problems(raw: pd.DataFrame, source: str, kind: str, mask: np.ndarray, message, column) -> list[Problem]:
+    """A problem for each row in `mask`, the first MAX_PER_KIND of them, then how many more; `message` (and
+    `column` when callable) is given the row's position."""
+    problems = []
+    idx = np.flatnonzero(mask)
+    for i in idx[:MAX_PER_KIND]:
+        problems.append(Problem(source, message(i), row=int(raw["row"].iat[i]),
+                                column=column(i) if callable(column) else column))
+    if len(idx) > MAX_PER_KIND:
+        problems.append(Problem(source, f"... and {len(idx) - MAX_PER_KIND} more rows with the same kind of "
+                                        f"problem ({kind})"))
+    return problems
+
+
+def _respondents(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each row's respondent, trimmed and spelled one way per person, and the key that tells respondents apart."""
+    respondent = raw["respondent"].fillna("").astype(str).str.strip()
+    resp_key = normalise_each(respondent)
+    # One spelling per person: 'Ann' and ' ann' in one file are the same respondent.
+    respondent = resp_key.map(dict(zip(resp_key[::-1], respondent[::-1])))
+    return respondent, resp_key
+
+
+def _role_groups(raw: pd.DataFrame, roles: list[RoleGroup], source: str, column: str | None
+                 ) -> tuple[pd.Series, list[Problem]]:
+    """Each row's role group id (NaN when its role names none), and problems for roles that name no role group:
+    once for a questionnaire's single role cell, else row by row."""
+    lookup = role_lookup(roles)
+    role_text = raw["role"].fillna("").astype(str)
+    role_id = normalise_each(role_text).map(lookup)
+    bad_role = role_id.isna().to_numpy()
+    names = ", ".join(r.name for r in roles)
+    single = raw.attrs.get("single_row_role")
+    if single is not None and bad_role.any():  # a questionnaire has one role cell, report it once
+        r0 = role_text.iat[0]
+        found = f"role {r0!r} is not" if r0 else "role is empty; expected"
+        return role_id, [Problem(source, f"{found} one of this engagement's role groups: {names}", row=single,
+                                 column=column)]
+    return role_id, _row_problems(
+        raw, source, "unknown role", bad_role,
+        lambda i: (f"role {role_text.iat[i]!r} is not a role group of this engagement; expected one of: {names} "
+                   "(or add it as an alias under `roles:` in client.yaml)") if role_text.iat[i]
+        else f"role is empty; expected one of: {names}", column)
+
+
+def _scale_answers(raw: pd.DataFrame, question: pd.Series, known: np.ndarray, model: MaturityModel, source: str,
+                   column) -> tuple[np.ndarray, np.ndarray, dict[str, ScaleReader], list[Problem]]:
+    """Each answer read on its question's scale: values, statuses, the reader of every scale, and problems for
+    answers to known questions that are not on the scale."""
+    scales = question.map(model.question_table["scale"]).fillna(next(iter(model.scales)))
+    values, status = decode_answers(raw["answer"].fillna(""), scales, model)
+    bad_answer = (status == INVALID) & known
+    readers = {sid: ScaleReader(s) for sid, s in model.scales.items()}
+    problems = _row_problems(raw, source, "answer not on the scale", bad_answer,
+                             lambda i: f"answer {raw['answer'].iat[i]!r} to {question.iat[i]} is not on the scale "
+                                       f"{scales.iat[i]!r}; expected {readers[scales.iat[i]].expected()}", column)
+    return values, status, readers, problems
+
+
+def _importance_ratings(raw: pd.DataFrame, model: MaturityModel, readers: dict[str, ScaleReader], source: str,
+                        column) -> tuple[np.ndarray, list[Problem]]:
+    """Each row's importance rating (NaN when blank, off the scale, or the model rates no importance), and
+    problems for ratings not on the importance scale."""
+    importance = np.full(len(raw), np.nan)
+    imp_text = raw["importance"].fillna("").astype(str) if "importance" in raw else pd.Series([""] * len(raw))
+    if not (model.importance_scale and (imp_text != "").any()):
+        return importance, []
+    ivals, istat = decode_answers(imp_text, pd.Series([model.importance_scale] * len(raw)), model)
+    importance = np.where(istat == VALUE, ivals, np.nan)
+    return importance, _row_problems(
+        raw, source, "importance not on the scale", istat == INVALID,
+        lambda i: f"importance {imp_text.iat[i]!r} is not on the scale {model.importance_scale!r}; expected "
+                  f"{readers[model.importance_scale].expected()} or blank", column)
+
+
+def _duplicate_answers(raw: pd.DataFrame, respondent: pd.Series, resp_key: pd.Series, question: pd.Series,
+                       known: np.ndarray, source: str, column: str | None) -> list[Problem]:
+    """Problems for a respondent's second (third, ...) answer to one known question, naming the first's row."""
+    dup = pd.DataFrame({"r": resp_key, "q": question}).duplicated(keep="first").to_numpy() & known
+    if not dup.any():
+        return []
+    first_row = (pd.Series(raw["row"].to_numpy()).groupby([resp_key.to_numpy(), question.to_numpy()])
+                 .transform("first"))
+    return _row_problems(raw, source, "duplicate answer", dup,
+                         lambda i: f"respondent {respondent.iat[i]!r} answered {question.iat[i]} twice (first at "
+                                   f"row {first_row.iat[i]}); expected one answer per respondent and question", column)
+
+
+def _conflicting_roles(raw: pd.DataFrame, respondent: pd.Series, resp_key: pd.Series, role_id: pd.Series,
+                       source: str, column: str | None) -> list[Problem]:
+    """A problem for each respondent (the first MAX_PER_KIND) whose rows name more than one role group."""
+    problems = []
+    roles_per = pd.DataFrame({"r": resp_key, "role": role_id}).dropna().drop_duplicates()
+    conflicted = roles_per["r"][roles_per["r"].duplicated()].unique()
+    for r in conflicted[:MAX_PER_KIND]:
+        rows = raw["row"][(resp_key == r).to_numpy()]
+        problems.append(Problem(source, f"respondent {respondent[resp_key == r].iat[0]!r} has more than one role "
+                                        f"({', '.join(sorted(roles_per.loc[roles_per['r'] == r, 'role']))}); "
+                                        "expected one role per respondent", row=int(rows.iat[0]), column=column))
+    return problems
+
+
+def _every_answer_blank(answers: pd.DataFrame, source: str, answer_column: str | None) -> list[Problem]:
+    """A problem for a file with rows but not one answer given (a file that lost its answers on export?)."""
+    if (answers["status"] != MISSING).any() or not len(answers):
+        return []
+    return [Problem(source, f"every answer is blank ({len(answers):,} rows); expected answers in column "
+                            f"'{answer_column or 'answer'}' (a file that lost its answers on export?)")]
+
+
+def _given_answers(answers: pd.DataFrame) -> pd.DataFrame:
+    """The answers given, blank ones dropped; respondents who left every question blank are listed in the
+    attrs as 'blank_respondents'."""
     answered = answers["status"] != MISSING
     blank = sorted(set(answers["respondent"]) - set(answers.loc[answered, "respondent"]) - {""})
-    if not answered.any() and len(answers) and not problems:
-        problems.append(Problem(source, f"every answer is blank ({len(answers):,} rows); expected answers in "
-                                        f"column '{cols.get('answer') or 'answer'}' (a file that lost its answers "
-                                        "on export?)"))
     answers = answers[answered.to_numpy()].reset_index(drop=True)
     answers.attrs["blank_respondents"] = blank
-    return answers, problems
+    return answers
 
 
 def _unknown_question(qid: str, model: MaturityModel) -> str:
