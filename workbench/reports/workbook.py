@@ -58,12 +58,41 @@ def _shown(v) -> str:
 
 
 def build_workbook(p: Planning) -> Workbook:
+    """The workbook: About, Gaps, Roadmap (with what was not scheduled), Trajectory, Scorecard."""
     wb = Workbook()
-    cfg = p.engagement.config
-    about = wb.active
-    about.title = "About"
-    s = p.roadmap.settings
-    w = p.weights
+    wb.active.title = "About"
+    _about(wb.active, p)
+    write_table(wb.create_sheet("Gaps"), p.gaps, GAP_COLUMNS)
+    _roadmap(wb.create_sheet("Roadmap"), p)
+    _trajectory(wb.create_sheet("Trajectory"), p.roadmap.trajectory)
+    write_table(wb.create_sheet("Scorecard"), p.scorecard, SCORECARD_COLUMNS)
+    for ws in wb.worksheets:
+        fit_rows(ws, {letter: dim.width for letter, dim in ws.column_dimensions.items() if dim.width})
+        print_setup(ws, landscape=True, title_rows="1:1" if ws.title != "About" else None)
+    return wb
+
+
+GAP_COLUMNS = {
+    "rank": "Rank", "name": "Dimension", "domain": "Domain", "layer": "Layer", "current": "Current score",
+    "current_name": "Current level", "target": "Target level", "target_name": "Target name", "gap": "Gap",
+    "spread": "Spread (SD)", "leadership": "Leaders", "front_line": "Front line", "role_gap": "Leaders - front line",
+    "importance": "Importance (0-1)", "w_gap": "Priority: gap", "w_importance": "Priority: importance",
+    "w_foundation": "Priority: foundation", "w_disagreement": "Priority: disagreement", "priority": "Priority",
+    "why": "Why it ranks here"}
+PLAN_COLUMNS = {
+    "wave": "Wave", "initiative": "Id", "title": "Initiative", "dimensions": "Raises", "effort": "Effort (pw)",
+    "duration_weeks": "Weeks", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs",
+    "quick_win": "Quick win", "why": "Why"}
+SCORECARD_COLUMNS = {
+    "kpi": "Id", "name": "KPI", "definition": "Definition", "unit": "Unit", "better_when": "Better when",
+    "baseline": "Baseline", "target": "Target", "due": "Due", "owner": "Owner", "source": "Data source",
+    "dimensions": "Evidences", "moved_by": "Moved by initiatives", "first_wave": "From wave",
+    "in_scorecard": "In the scorecard"}
+
+
+def _about(ws, p: Planning) -> None:
+    """The client, the model, the roadmap's settings and weights, the vision, then the warnings."""
+    cfg, s, w = p.engagement.config, p.roadmap.settings, p.weights
     facts = [("Client", cfg.name), ("Sector", cfg.sector), ("Consultant", cfg.consultant),
              ("Model", f"{p.assessment.model_id} {p.assessment.model_version}"),
              ("Prepared", dt.date.today()), ("Roadmap start", s.start), ("Waves", s.waves),
@@ -72,53 +101,34 @@ def build_workbook(p: Planning) -> Workbook:
                                   f"disagreement {w.disagreement:g}"),
              ("Vision", cfg.vision.statement), ("Purpose", cfg.vision.purpose)]
     for i, (k, v) in enumerate(facts, start=1):
-        safe_cell(about, i, 1, k).font = Font(bold=True)
-        safe_cell(about, i, 2, v)
+        safe_cell(ws, i, 1, k).font = Font(bold=True)
+        safe_cell(ws, i, 2, v)
     for i, note in enumerate(p.warnings, start=len(facts) + 2):
-        safe_cell(about, i, 1, "Warning")
-        safe_cell(about, i, 2, note)
-    about.column_dimensions["A"].width = 34
-    about.column_dimensions["B"].width = 100
+        safe_cell(ws, i, 1, "Warning")
+        safe_cell(ws, i, 2, note)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
 
-    write_table(wb.create_sheet("Gaps"), p.gaps, {
-        "rank": "Rank", "name": "Dimension", "domain": "Domain", "layer": "Layer", "current": "Current score",
-        "current_name": "Current level", "target": "Target level", "target_name": "Target name", "gap": "Gap",
-        "spread": "Spread (SD)", "leadership": "Leaders", "front_line": "Front line", "role_gap": "Leaders - front line",
-        "importance": "Importance (0-1)", "w_gap": "Priority: gap", "w_importance": "Priority: importance",
-        "w_foundation": "Priority: foundation", "w_disagreement": "Priority: disagreement", "priority": "Priority",
-        "why": "Why it ranks here"})
 
-    ws = wb.create_sheet("Roadmap")
-    nxt = write_table(ws, p.roadmap.plan, {
-        "wave": "Wave", "initiative": "Id", "title": "Initiative", "dimensions": "Raises", "effort": "Effort (pw)",
-        "duration_weeks": "Weeks", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs",
-        "quick_win": "Quick win", "why": "Why"})
+def _roadmap(ws, p: Planning) -> None:
+    """The initiatives by wave, then what was not scheduled and why."""
+    nxt = write_table(ws, p.roadmap.plan, PLAN_COLUMNS)
     if len(p.roadmap.unscheduled):
         safe_cell(ws, nxt, 1, "Not scheduled").font = Font(bold=True, size=12)
         write_table(ws, p.roadmap.unscheduled, {"kind": "Kind", "item": "Item", "dimension": "Dimension",
                                                 "reason": "Reason"}, start_row=nxt + 1, freeze=False)
 
-    traj = p.roadmap.trajectory
-    if len(traj):
-        wide = traj.pivot_table(index=["dimension", "name"], columns="wave", values="level", sort=False).reset_index()
-        labels = {0: "Today"} | {wv: f"Wave {wv} ({d:%Y-%m-%d})" for wv, d in
-                                 traj.drop_duplicates("wave").set_index("wave")["date"].items() if wv}
-        wide["target"] = wide["dimension"].map(traj.drop_duplicates("dimension").set_index("dimension")["target"])
-        wide = wide.rename(columns={wv: labels[wv] for wv in labels})
-        write_table(wb.create_sheet("Trajectory"), wide,
-                    {"name": "Dimension"} | {v: v for v in labels.values()} | {"target": "Target"})
-    else:
-        wb.create_sheet("Trajectory")
 
-    write_table(wb.create_sheet("Scorecard"), p.scorecard, {
-        "kpi": "Id", "name": "KPI", "definition": "Definition", "unit": "Unit", "better_when": "Better when",
-        "baseline": "Baseline", "target": "Target", "due": "Due", "owner": "Owner", "source": "Data source",
-        "dimensions": "Evidences", "moved_by": "Moved by initiatives", "first_wave": "From wave",
-        "in_scorecard": "In the scorecard"})
-    for ws in wb.worksheets:
-        fit_rows(ws, {letter: dim.width for letter, dim in ws.column_dimensions.items() if dim.width})
-        print_setup(ws, landscape=True, title_rows="1:1" if ws.title != "About" else None)
-    return wb
+def _trajectory(ws, traj: pd.DataFrame) -> None:
+    """Each dimension's level today and after each wave (dated), and its target; empty without a roadmap."""
+    if not len(traj):
+        return
+    wide = traj.pivot_table(index=["dimension", "name"], columns="wave", values="level", sort=False).reset_index()
+    labels = {0: "Today"} | {wv: f"Wave {wv} ({d:%Y-%m-%d})" for wv, d in
+                             traj.drop_duplicates("wave").set_index("wave")["date"].items() if wv}
+    wide["target"] = wide["dimension"].map(traj.drop_duplicates("dimension").set_index("dimension")["target"])
+    wide = wide.rename(columns={wv: labels[wv] for wv in labels})
+    write_table(ws, wide, {"name": "Dimension"} | {v: v for v in labels.values()} | {"target": "Target"})
 
 
 def save_roadmap_workbook(p: Planning, target: Path) -> Path:
