@@ -333,47 +333,57 @@ class DaskPool:
                     threads, asked = sum(self.client.nthreads().values()), time.monotonic()
                 # One task in flight per worker thread: a lost worker takes only the client it was running with it
                 # (the scheduler would otherwise queue more on each worker), and inputs are read as they go.
-                window = max(1, threads)
-                while waiting and len(running) < window:
-                    job = waiting.pop()
-                    self.started[job.client_id] = time.perf_counter()
-                    try:
-                        files = None if self.inputs == "shared" else pack_inputs(job.folder)
-                    except InputError as exc:
-                        done(self._failed(job, "inputs", exc.render()))
-                        continue
-                    staging = staging_for(self.out, job)
-                    fut = self.client.submit(client_task, job, files, str(staging), self.formats, self.params,
-                                             self.timeout, self.code, self.topic, pure=False,
-                                             key=f"workbench-client-{staging.name}")
-                    running[fut] = job, staging
+                while waiting and len(running) < max(1, threads):
+                    self._submit(waiting.pop(), running, done)
                 self._drain(inbox)
-                finished = [fut for fut in running if fut.done()]
-                for fut in finished:
-                    job, staging = running.pop(fut)
-                    self._drain(inbox)
-                    done(self._publish(job, staging, fut))
-                    fut.release()
-                if not finished:
+                if not self._collect(running, inbox, done):
                     time.sleep(0.02)
                 if threads:
                     no_workers_since = None
                 elif running:
                     no_workers_since = no_workers_since or time.monotonic()
                     if time.monotonic() - no_workers_since > NO_WORKERS_GRACE:
-                        for fut, (job, _) in list(running.items()):
-                            fut.cancel()
-                            done(self._failed(job, "worker", f"no Dask worker was connected to {self.address} for "
-                                                             f"{NO_WORKERS_GRACE:.0f} s; expected running workers"))
-                        running.clear()
-                        for job in reversed(waiting):
-                            done(self._failed(job, "worker", "not run: the cluster had no workers"))
-                        waiting.clear()
+                        self._give_up(running, waiting, done)
         except BaseException:
             self.client.cancel(list(running), force=True)  # Ctrl-C: nothing unfinished reaches OUT/
             raise
         finally:
             self.client.unsubscribe_topic(self.topic)
+
+    def _submit(self, job: Job, running: dict, done) -> None:
+        """Send one client to the cluster, with its inputs unless they are shared; a client whose inputs cannot
+        be packed fails alone."""
+        self.started[job.client_id] = time.perf_counter()
+        try:
+            files = None if self.inputs == "shared" else pack_inputs(job.folder)
+        except InputError as exc:
+            done(self._failed(job, "inputs", exc.render()))
+            return
+        staging = staging_for(self.out, job)
+        fut = self.client.submit(client_task, job, files, str(staging), self.formats, self.params, self.timeout,
+                                 self.code, self.topic, pure=False, key=f"workbench-client-{staging.name}")
+        running[fut] = job, staging
+
+    def _collect(self, running: dict, inbox: queue.Queue, done) -> bool:
+        """Publish every client whose task has finished; True when there was one."""
+        finished = [fut for fut in running if fut.done()]
+        for fut in finished:
+            job, staging = running.pop(fut)
+            self._drain(inbox)
+            done(self._publish(job, staging, fut))
+            fut.release()
+        return bool(finished)
+
+    def _give_up(self, running: dict, waiting: list, done) -> None:
+        """No worker for NO_WORKERS_GRACE seconds: what runs and what waits fails, each with the reason."""
+        for fut, (job, _) in list(running.items()):
+            fut.cancel()
+            done(self._failed(job, "worker", f"no Dask worker was connected to {self.address} for "
+                                             f"{NO_WORKERS_GRACE:.0f} s; expected running workers"))
+        running.clear()
+        for job in reversed(waiting):
+            done(self._failed(job, "worker", "not run: the cluster had no workers"))
+        waiting.clear()
 
     def _drain(self, inbox: queue.Queue) -> None:
         while True:
