@@ -58,6 +58,25 @@ def read_kpi_measurements(path: Path, scorecard: list, root: Path | None = None,
     today = today or dt.date.today()
     source = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
     table = read_csv(path, source) if path.suffix.lower() == ".csv" else first_sheet_table(read_excel(path, source), source)
+    where = _columns(table, source)
+    known = {}
+    for k in scorecard:
+        known[normalise_text(k.id)] = k.id
+        known.setdefault(normalise_text(k.name), k.id)
+    rows, problems = [], []
+    for n, r in zip(table.row_numbers, table.rows):
+        row, found = _measurement(r, n, table.header, where, known, scorecard, today, source)
+        rows.append(row)
+        problems += found
+    problems += _measured_twice(rows, source)
+    if problems:
+        raise InputError(problems, source)
+    frame = pd.DataFrame(rows, columns=["kpi", "date", "value", "note", "row"]).drop(columns="row")
+    return frame.sort_values(["kpi", "date"], kind="stable").reset_index(drop=True)
+
+
+def _columns(table, source: str) -> dict[str, int]:
+    """Where the kpi, date, value and note columns are (first match of each); InputError naming the missing."""
     header = [normalise_text(h) for h in table.header]
     where: dict[str, int] = {}
     for key, names in COLUMNS.items():
@@ -69,44 +88,46 @@ def read_kpi_measurements(path: Path, scorecard: list, root: Path | None = None,
                 for key in ("kpi", "date", "value") if key not in where]
     if problems:
         raise InputError(problems, source)
-    known = {}
-    for k in scorecard:
-        known[normalise_text(k.id)] = k.id
-        known.setdefault(normalise_text(k.name), k.id)
-    rows = []
-    for n, r in zip(table.row_numbers, table.rows):
-        cell = lambda key: r[where[key]] if where.get(key) is not None and where[key] < len(r) else ""  # noqa: E731
-        kpi, date, value = known.get(normalise_text(cell("kpi"))), _date(cell("date")), _number(cell("value"))
-        col = lambda key: table.header[where[key]]  # noqa: E731
-        if kpi is None:
-            ids = ", ".join(k.id for k in scorecard) or "(the scorecard is empty)"
-            problems.append(Problem(source, f"unknown KPI {cell('kpi')!r}; expected a KPI of the scorecard in "
-                                            f"client.yaml: {ids}", row=n, column=col("kpi")))
-        if date is None:
-            problems.append(Problem(source, f"date {cell('date')!r} is not a date; expected YYYY-MM-DD (or "
-                                            "DD/MM/YYYY)", row=n, column=col("date")))
-        elif date < EARLIEST:
-            problems.append(Problem(source, f"date {date.isoformat()} is before {EARLIEST.year}; expected the day "
-                                            "the value was measured", row=n, column=col("date")))
-        elif date > today:
-            problems.append(Problem(source, f"date {date.isoformat()} is in the future (today is "
-                                            f"{today.isoformat()}); expected the day the value was measured",
-                                    row=n, column=col("date")))
-        if value is None:
-            problems.append(Problem(source, f"value {cell('value')!r} is not a number; expected e.g. 72.5 or 85%",
-                                    row=n, column=col("value")))
-        rows.append({"kpi": kpi, "date": date, "value": value, "note": cell("note"), "row": n})
-    seen: dict[tuple, int] = {}
+    return where
+
+
+def _measurement(r: list, n: int, header: list, where: dict, known: dict, scorecard: list, today: dt.date,
+                 source: str) -> tuple[dict, list[Problem]]:
+    """One row read: (kpi, date, value, note, row), and its problems, each naming the row and column."""
+    cell = lambda key: r[where[key]] if where.get(key) is not None and where[key] < len(r) else ""  # noqa: E731
+    col = lambda key: header[where[key]]  # noqa: E731
+    kpi, date, value = known.get(normalise_text(cell("kpi"))), _date(cell("date")), _number(cell("value"))
+    problems = []
+    if kpi is None:
+        ids = ", ".join(k.id for k in scorecard) or "(the scorecard is empty)"
+        problems.append(Problem(source, f"unknown KPI {cell('kpi')!r}; expected a KPI of the scorecard in "
+                                        f"client.yaml: {ids}", row=n, column=col("kpi")))
+    if date is None:
+        problems.append(Problem(source, f"date {cell('date')!r} is not a date; expected YYYY-MM-DD (or "
+                                        "DD/MM/YYYY)", row=n, column=col("date")))
+    elif date < EARLIEST:
+        problems.append(Problem(source, f"date {date.isoformat()} is before {EARLIEST.year}; expected the day "
+                                        "the value was measured", row=n, column=col("date")))
+    elif date > today:
+        problems.append(Problem(source, f"date {date.isoformat()} is in the future (today is "
+                                        f"{today.isoformat()}); expected the day the value was measured",
+                                row=n, column=col("date")))
+    if value is None:
+        problems.append(Problem(source, f"value {cell('value')!r} is not a number; expected e.g. 72.5 or 85%",
+                                row=n, column=col("value")))
+    return {"kpi": kpi, "date": date, "value": value, "note": cell("note"), "row": n}, problems
+
+
+def _measured_twice(rows: list[dict], source: str) -> list[Problem]:
+    """A KPI with two values on one date: each repeat named with the row of the first."""
+    problems, seen = [], {}
     for r in rows:
         key = (r["kpi"], r["date"])
         if None not in key and key in seen:
             problems.append(Problem(source, f"KPI {r['kpi']!r} is measured twice on {r['date']} (rows {seen[key]} and "
                                             f"{r['row']}); expected one value per KPI and date", row=r["row"]))
         seen.setdefault(key, r["row"])
-    if problems:
-        raise InputError(problems, source)
-    frame = pd.DataFrame(rows, columns=["kpi", "date", "value", "note", "row"]).drop(columns="row")
-    return frame.sort_values(["kpi", "date"], kind="stable").reset_index(drop=True)
+    return problems
 
 
 def kpi_measurements(engagement) -> pd.DataFrame:
