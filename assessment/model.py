@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -312,15 +313,61 @@ def parse_model(text: str, source: str = "<model>") -> MaturityModel:
     return model
 
 
-def _semantic_problems(raw: dict) -> list[tuple[tuple, str]]:
-    """Cross-reference checks that a schema alone cannot express; tolerant of a malformed tree."""
-    out: list[tuple[tuple, str]] = []
-    model_id = raw.get("id")
-    if isinstance(model_id, str) and not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", model_id):
-        out.append((("id",), f"model id {model_id!r} must be lowercase letters, digits and '-'"))
+# ---------------------------------------------------------------- cross-reference checks
 
-    levels = raw.get("levels") if isinstance(raw.get("levels"), list) else []
-    level_values = [lv.get("value") for lv in levels if isinstance(lv, dict)]
+_Located = list[tuple[tuple, str]]  # problems found by the cross-reference checks: (YAML path, message)
+
+
+@dataclass
+class _AreaTree:
+    """What the walk over the area tree checks against: the model's scales, tiers and numeric levels, the depth of
+    the dimension tier, and the area and question ids seen so far (id -> YAML path of the first)."""
+    scales: dict
+    tiers: list
+    tier_ids: list
+    dim_depth: int | None
+    levels: list
+    area_seen: dict[str, tuple] = field(default_factory=dict)
+    question_seen: dict[str, tuple] = field(default_factory=dict)
+
+
+def _semantic_problems(raw: dict) -> _Located:
+    """Cross-reference checks that a schema alone cannot express; tolerant of a malformed tree."""
+    out = _model_id_problems(raw.get("id"))
+    level_values = [lv.get("value") for lv in _part(raw, "levels", list) if isinstance(lv, dict)]
+    out += _level_problems(level_values)
+    scales = _part(raw, "scales", dict)
+    out += _scales_problems(scales)
+    out += _importance_scale_problems(raw.get("importance_scale"), scales)
+    tiers = _part(raw, "tiers", list)
+    tier_ids = [t.get("id") for t in tiers if isinstance(t, dict)]
+    dim_tier = raw.get("dimension_tier")
+    out += _dimension_tier_problems(dim_tier, tier_ids)
+    dim_depth = tier_ids.index(dim_tier) if dim_tier in tier_ids else None
+    numeric_levels = [v for v in level_values if isinstance(v, int)]
+    tree = _AreaTree(scales, tiers, tier_ids, dim_depth, numeric_levels)
+    out += _areas_problems(raw.get("areas"), 0, ("areas",), tree)[1]
+    overall = _part(raw, "overall", dict)
+    out += _zero_weights_problems(("areas",), "the overall score", overall.get("aggregate", "weighted_mean"),
+                                  raw.get("areas"))
+    return out
+
+
+def _part(raw: dict, key: str, kind: type) -> Any:
+    """A top-level part of the model when it has the expected kind (list or mapping), else an empty one."""
+    return raw.get(key) if isinstance(raw.get(key), kind) else kind()
+
+
+def _model_id_problems(model_id: Any) -> _Located:
+    """The model id is lowercase letters, digits and '-'."""
+    if isinstance(model_id, str) and not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", model_id):
+        return [(("id",), f"model id {model_id!r} must be lowercase letters, digits and '-'")]
+    return []
+
+
+def _level_problems(level_values: list) -> _Located:
+    """Every level has its own value, and the levels are listed lowest first."""
+    out: _Located = []
     seen_levels: set = set()
     for i, v in enumerate(level_values):
         if v in seen_levels:
@@ -329,129 +376,197 @@ def _semantic_problems(raw: dict) -> list[tuple[tuple, str]]:
     numeric_levels = [v for v in level_values if isinstance(v, int)]
     if numeric_levels != sorted(numeric_levels):
         out.append((("levels",), "levels must be listed lowest first"))
-
-    scales = raw.get("scales") if isinstance(raw.get("scales"), dict) else {}
-    for sid, scale in scales.items():
-        if not isinstance(scale, dict) or not isinstance(scale.get("options"), list):
-            continue
-        labels: set[str] = set()
-        n_values = 0
-        for j, opt in enumerate(scale["options"]):
-            if not isinstance(opt, dict):
-                continue
-            kind = opt.get("kind", "value")
-            label = str(opt.get("label", "")).strip().casefold()
-            if label in labels:
-                out.append((("scales", sid, "options", j, "label"), f"duplicate option label {opt.get('label')!r}"))
-            labels.add(label)
-            if kind == "value":
-                n_values += 1
-                if not isinstance(opt.get("value"), (int, float)):
-                    out.append((("scales", sid, "options", j, "value"),
-                                "an answer option needs a numeric value (or kind: not_applicable / dont_know)"))
-            elif opt.get("value") is not None:
-                out.append((("scales", sid, "options", j, "value"),
-                            f"a {kind} option is excluded from scores and must not have a value"))
-        if n_values < 2:
-            out.append((("scales", sid, "options"), f"scale {sid!r} needs at least two valued options, found {n_values}"))
-
-    imp = raw.get("importance_scale")
-    if imp is not None and imp not in scales:
-        out.append((("importance_scale",), f"unknown scale {imp!r}; expected one of: {', '.join(sorted(scales))}"))
-
-    tiers = raw.get("tiers") if isinstance(raw.get("tiers"), list) else []
-    tier_ids = [t.get("id") for t in tiers if isinstance(t, dict)]
-    dim_tier = raw.get("dimension_tier")
-    if dim_tier is not None and tier_ids and dim_tier not in tier_ids:
-        out.append((("dimension_tier",), f"unknown tier {dim_tier!r}; expected one of: {', '.join(map(str, tier_ids))}"))
-    dim_depth = tier_ids.index(dim_tier) if dim_tier in tier_ids else None
-
-    area_seen: dict[str, tuple] = {}
-    question_seen: dict[str, tuple] = {}
-
-    def check_weight(loc: tuple, node: dict) -> None:
-        w = node.get("weight")
-        if isinstance(w, (int, float)) and w < 0:
-            out.append((loc + ("weight",), f"weight must be zero or more, found {w}"))
-
-    def check_weighted(loc: tuple, label: str, rule: str, *parts: Any) -> None:
-        """A weighted mean whose parts all weigh 0 divides by zero: such an area could never have a score."""
-        children = [c for part in parts if isinstance(part, list) for c in part if isinstance(c, dict)]
-        if rule == "weighted_mean" and children and all(c.get("weight", 1) == 0 for c in children):
-            out.append((loc, f"{label}: every one of its {len(children)} parts has weight 0, so it could never "
-                             "score; expected at least one weight above 0"))
-
-    def walk(areas: Any, depth: int, loc: tuple) -> int:
-        """Returns the number of questions under these areas."""
-        if not isinstance(areas, list):
-            return 0
-        total = 0
-        for i, area in enumerate(areas):
-            here = loc + (i,)
-            if not isinstance(area, dict):
-                continue
-            aid = area.get("id")
-            label = f"area {aid!r}"
-            if isinstance(aid, str):
-                if not ID_PATTERN.match(aid):
-                    out.append((here + ("id",), f"id {aid!r} may hold only letters, digits, '-', '_' and '.'"))
-                if aid in area_seen or aid == "overall":
-                    out.append((here + ("id",), f"duplicate area id {aid!r}" + (
-                        f" (first at {yaml_path(area_seen[aid])})" if aid in area_seen else " (reserved)")))
-                area_seen.setdefault(aid, here)
-            check_weight(here, area)
-            last = tier_ids and depth == len(tier_ids) - 1
-            subs, questions = area.get("areas") or [], area.get("questions") or []
-            if tier_ids and depth >= len(tier_ids):
-                out.append((here, f"{label} is deeper than the {len(tier_ids)} tiers declared in `tiers`"))
-            elif last and subs:
-                out.append((here + ("areas",), f"{label} is in the last tier ({tier_ids[-1]}) and cannot hold areas"))
-            elif tier_ids and not last and questions:
-                out.append((here + ("questions",), f"{label} is in tier {tier_ids[depth]!r}; questions belong "
-                                                    f"to the last tier ({tier_ids[-1]})"))
-            elif tier_ids and not last and not subs:
-                out.append((here, f"{label} in tier {tier_ids[depth]!r} has no `areas` of tier {tier_ids[depth + 1]!r}"))
-            n = 0
-            for j, q in enumerate(questions if isinstance(questions, list) else []):
-                qloc = here + ("questions", j)
-                if not isinstance(q, dict):
-                    continue
-                n += 1
-                qid = q.get("id")
-                if isinstance(qid, str):
-                    if not ID_PATTERN.match(qid):
-                        out.append((qloc + ("id",), f"question id {qid!r} may hold only letters, digits, '-', '_' and '.'"))
-                    if qid in question_seen:
-                        out.append((qloc + ("id",), f"duplicate question id {qid!r} (first at {yaml_path(question_seen[qid])})"))
-                    question_seen.setdefault(qid, qloc)
-                sc = q.get("scale")
-                if sc is not None and sc not in scales:
-                    out.append((qloc + ("scale",), f"question {qid!r} refers to unknown scale {sc!r}; "
-                                                   f"expected one of: {', '.join(sorted(scales))}"))
-                check_weight(qloc, q)
-            n += walk(subs, depth + 1, here + ("areas",))
-            rule = tiers[depth].get("aggregate") if depth < len(tiers) and isinstance(tiers[depth], dict) else None
-            check_weighted(here, label, rule or "weighted_mean", questions, subs)
-            if depth == dim_depth:
-                if n == 0:
-                    out.append((here, f"dimension {aid!r} has no questions"))
-                desc = area.get("descriptors")
-                desc = desc if isinstance(desc, dict) else {}
-                missing = [v for v in numeric_levels if v not in desc or not str(desc.get(v) or "").strip()]
-                if missing:
-                    out.append((here + ("descriptors",), f"dimension {aid!r} has no descriptor for level"
-                                f"{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}; every level needs one"))
-                extra = [k for k in desc if k not in numeric_levels]
-                if extra:
-                    out.append((here + ("descriptors",), f"descriptor for unknown level(s) {extra}; "
-                                f"levels are {numeric_levels}"))
-            amb = area.get("ambition")
-            if amb is not None and numeric_levels and amb not in numeric_levels:
-                out.append((here + ("ambition",), f"ambition {amb!r} is not a level of this model ({numeric_levels})"))
-            total += n
-        return total
-
-    walk(raw.get("areas"), 0, ("areas",))
-    overall = raw.get("overall") if isinstance(raw.get("overall"), dict) else {}
-    check_weighted(("areas",), "the overall score", overall.get("aggregate", "weighted_mean"), raw.get("areas"))
     return out
+
+
+def _scales_problems(scales: dict) -> _Located:
+    """The problems of every answer scale, scale by scale."""
+    out: _Located = []
+    for sid, scale in scales.items():
+        if isinstance(scale, dict) and isinstance(scale.get("options"), list):
+            out += _scale_problems(sid, scale["options"])
+    return out
+
+
+def _scale_problems(sid: Any, options: list) -> _Located:
+    """A scale's options have distinct labels; a valued option has a numeric value, a not-applicable or don't-know
+    option none; and the scale has at least two valued options."""
+    out: _Located = []
+    labels: set[str] = set()
+    n_values = 0
+    for j, opt in enumerate(options):
+        if not isinstance(opt, dict):
+            continue
+        kind = opt.get("kind", "value")
+        label = str(opt.get("label", "")).strip().casefold()
+        if label in labels:
+            out.append((("scales", sid, "options", j, "label"), f"duplicate option label {opt.get('label')!r}"))
+        labels.add(label)
+        if kind == "value":
+            n_values += 1
+            if not isinstance(opt.get("value"), (int, float)):
+                out.append((("scales", sid, "options", j, "value"),
+                            "an answer option needs a numeric value (or kind: not_applicable / dont_know)"))
+        elif opt.get("value") is not None:
+            out.append((("scales", sid, "options", j, "value"),
+                        f"a {kind} option is excluded from scores and must not have a value"))
+    if n_values < 2:
+        out.append((("scales", sid, "options"), f"scale {sid!r} needs at least two valued options, found {n_values}"))
+    return out
+
+
+def _importance_scale_problems(imp: Any, scales: dict) -> _Located:
+    """The scale importance is rated on, when named, is one of the model's scales."""
+    if imp is not None and imp not in scales:
+        return [(("importance_scale",), f"unknown scale {imp!r}; expected one of: {', '.join(sorted(scales))}")]
+    return []
+
+
+def _dimension_tier_problems(dim_tier: Any, tier_ids: list) -> _Located:
+    """The dimension tier, when named and tiers are declared, is one of the tiers."""
+    if dim_tier is not None and tier_ids and dim_tier not in tier_ids:
+        return [(("dimension_tier",), f"unknown tier {dim_tier!r}; expected one of: {', '.join(map(str, tier_ids))}")]
+    return []
+
+
+def _areas_problems(areas: Any, depth: int, loc: tuple, tree: _AreaTree) -> tuple[int, _Located]:
+    """The problems of these areas (at `depth` in the tiers) and of everything under them, in the order of the file,
+    with the number of questions they hold."""
+    if not isinstance(areas, list):
+        return 0, []
+    total, out = 0, []
+    for i, area in enumerate(areas):
+        if isinstance(area, dict):
+            n, found = _area_problems(area, depth, loc + (i,), tree)
+            total += n
+            out += found
+    return total, out
+
+
+def _area_problems(area: dict, depth: int, here: tuple, tree: _AreaTree) -> tuple[int, _Located]:
+    """One area's problems: its id, weight and place in the tiers, its questions, its sub-areas, the weights of its
+    parts, its descriptors when it is a dimension, and its ambition; with the number of questions under it."""
+    aid = area.get("id")
+    label = f"area {aid!r}"
+    out = _area_id_problems(aid, here, tree.area_seen)
+    out += _negative_weight_problems(here, area)
+    subs, questions = area.get("areas") or [], area.get("questions") or []
+    out += _tier_placement_problems(label, depth, here, subs, questions, tree.tier_ids)
+    n, found = _questions_problems(questions, here, tree)
+    out += found
+    n_below, found = _areas_problems(subs, depth + 1, here + ("areas",), tree)
+    n += n_below
+    out += found
+    rule = _tier_aggregate(tree.tiers, depth)
+    out += _zero_weights_problems(here, label, rule or "weighted_mean", questions, subs)
+    if depth == tree.dim_depth:
+        out += _dimension_problems(aid, area, n, here, tree.levels)
+    out += _ambition_problems(area.get("ambition"), here, tree.levels)
+    return n, out
+
+
+def _area_id_problems(aid: Any, here: tuple, area_seen: dict[str, tuple]) -> _Located:
+    """An area id is made of id characters, is not the reserved 'overall', and is not used by an earlier area
+    (which `area_seen` then remembers)."""
+    out: _Located = []
+    if isinstance(aid, str):
+        if not ID_PATTERN.match(aid):
+            out.append((here + ("id",), f"id {aid!r} may hold only letters, digits, '-', '_' and '.'"))
+        if aid in area_seen or aid == "overall":
+            out.append((here + ("id",), f"duplicate area id {aid!r}" + (
+                f" (first at {yaml_path(area_seen[aid])})" if aid in area_seen else " (reserved)")))
+        area_seen.setdefault(aid, here)
+    return out
+
+
+def _tier_placement_problems(label: str, depth: int, here: tuple, subs: Any, questions: Any,
+                             tier_ids: list) -> _Located:
+    """With tiers declared, an area sits in one of them: an area of the last tier holds questions and no areas, an
+    area of any other tier holds areas of the next tier and no questions."""
+    last = tier_ids and depth == len(tier_ids) - 1
+    if tier_ids and depth >= len(tier_ids):
+        return [(here, f"{label} is deeper than the {len(tier_ids)} tiers declared in `tiers`")]
+    if last and subs:
+        return [(here + ("areas",), f"{label} is in the last tier ({tier_ids[-1]}) and cannot hold areas")]
+    if tier_ids and not last and questions:
+        return [(here + ("questions",), (f"{label} is in tier {tier_ids[depth]!r}; questions belong "
+                                          f"to the last tier ({tier_ids[-1]})"))]
+    if tier_ids and not last and not subs:
+        return [(here, f"{label} in tier {tier_ids[depth]!r} has no `areas` of tier {tier_ids[depth + 1]!r}")]
+    return []
+
+
+def _questions_problems(questions: Any, here: tuple, tree: _AreaTree) -> tuple[int, _Located]:
+    """The problems of an area's questions, with the number of questions it holds itself."""
+    n, out = 0, []
+    for j, q in enumerate(questions if isinstance(questions, list) else []):
+        if isinstance(q, dict):
+            n += 1
+            out += _question_problems(q, here + ("questions", j), tree)
+    return n, out
+
+
+def _question_problems(q: dict, qloc: tuple, tree: _AreaTree) -> _Located:
+    """A question has a well-formed id no earlier question uses (which the tree then remembers), is answered on one
+    of the model's scales, and weighs zero or more."""
+    out: _Located = []
+    qid = q.get("id")
+    if isinstance(qid, str):
+        if not ID_PATTERN.match(qid):
+            out.append((qloc + ("id",), f"question id {qid!r} may hold only letters, digits, '-', '_' and '.'"))
+        if qid in tree.question_seen:
+            out.append((qloc + ("id",), (f"duplicate question id {qid!r} "
+                                         f"(first at {yaml_path(tree.question_seen[qid])})")))
+        tree.question_seen.setdefault(qid, qloc)
+    sc = q.get("scale")
+    if sc is not None and sc not in tree.scales:
+        out.append((qloc + ("scale",), (f"question {qid!r} refers to unknown scale {sc!r}; "
+                                        f"expected one of: {', '.join(sorted(tree.scales))}")))
+    return out + _negative_weight_problems(qloc, q)
+
+
+def _negative_weight_problems(loc: tuple, node: dict) -> _Located:
+    """An area's or question's weight is zero or more."""
+    w = node.get("weight")
+    if isinstance(w, (int, float)) and w < 0:
+        return [(loc + ("weight",), f"weight must be zero or more, found {w}")]
+    return []
+
+
+def _tier_aggregate(tiers: list, depth: int) -> Any:
+    """How the tier at `depth` aggregates its parts, when that tier declares it."""
+    return tiers[depth].get("aggregate") if depth < len(tiers) and isinstance(tiers[depth], dict) else None
+
+
+def _zero_weights_problems(loc: tuple, label: str, rule: str, *parts: Any) -> _Located:
+    """A weighted mean whose parts all weigh 0 divides by zero: such an area could never have a score."""
+    children = [c for part in parts if isinstance(part, list) for c in part if isinstance(c, dict)]
+    if rule == "weighted_mean" and children and all(c.get("weight", 1) == 0 for c in children):
+        return [(loc, (f"{label}: every one of its {len(children)} parts has weight 0, so it could never "
+                       "score; expected at least one weight above 0"))]
+    return []
+
+
+def _dimension_problems(aid: Any, area: dict, n_questions: int, here: tuple, levels: list) -> _Located:
+    """A dimension holds questions and describes every level of the model, and no other level."""
+    out: _Located = []
+    if n_questions == 0:
+        out.append((here, f"dimension {aid!r} has no questions"))
+    desc = area.get("descriptors")
+    desc = desc if isinstance(desc, dict) else {}
+    missing = [v for v in levels if v not in desc or not str(desc.get(v) or "").strip()]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        out.append((here + ("descriptors",), (f"dimension {aid!r} has no descriptor for level{plural} "
+                                              f"{', '.join(map(str, missing))}; every level needs one")))
+    extra = [k for k in desc if k not in levels]
+    if extra:
+        out.append((here + ("descriptors",), f"descriptor for unknown level(s) {extra}; levels are {levels}"))
+    return out
+
+
+def _ambition_problems(amb: Any, here: tuple, levels: list) -> _Located:
+    """An area's ambition, when set, is one of the model's levels."""
+    if amb is not None and levels and amb not in levels:
+        return [(here + ("ambition",), f"ambition {amb!r} is not a level of this model ({levels})")]
+    return []
