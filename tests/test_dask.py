@@ -194,7 +194,7 @@ def test_ctrl_c_cancels_what_is_left_and_leaves_out_consistent(batch, tmp_path):
     before = {cid: (out / cid / "report.html").read_bytes() for cid in client_ids().values()}
     proc = subprocess.Popen([EXE, "run", "--all", str(EXAMPLES), "--out", str(out), "--engine", "dask", "--jobs", "2",
                              "--formats", "html"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.time() + 120
     while time.time() < deadline and not any(json.loads((out / cid / "run.json").read_text())["engine"] == "dask"
                                              for cid in before):
@@ -218,6 +218,13 @@ def test_ctrl_c_cancels_what_is_left_and_leaves_out_consistent(batch, tmp_path):
     left = [p.info for p in psutil.process_iter(["pid", "cmdline", "status"]) if _group(p.pid) == proc.pid
             and p.info["status"] != psutil.STATUS_ZOMBIE]  # a dead one the container's init has not reaped yet
     assert not left, left  # no worker, fork server or kernel outlives the run
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A command typed in a terminal hears Ctrl-C; one started by a background job (`make test &`, some CI
+    runners) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler. The run under test
+    gets the terminal's disposition, whatever started pytest."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _group(pid: int) -> int | None:
