@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLES := $(sort $(wildcard examples/clients/*/client.yaml))
 
-.PHONY: setup demo test clean lab browser-deps db-deps
+.PHONY: setup demo test clean lab browser-deps db-deps font-deps
 
 setup: $(STAMP)
 
@@ -22,11 +22,18 @@ $(STAMP): pyproject.toml
 
 OUT ?= out
 
-demo: $(STAMP)
+demo: $(STAMP) font-deps
 	$(BIN)/workbench validate $(dir $(EXAMPLES))
 	$(BIN)/workbench run --all examples/clients --out $(OUT)
 	$(BIN)/workbench portfolio --store $(OUT) --out $(OUT)
 	@echo "Reports for every example client: $(abspath $(OUT))/index.html; across clients: $(abspath $(OUT))/portfolio.html"
+
+# The PDF reports are set in DejaVu Sans (Debian's fonts-dejavu-core); without it WeasyPrint falls back to
+# whatever font the system has.
+font-deps:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { echo "Installing Debian's DejaVu fonts for the reports"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
 # The browser tests drive Debian's chromium with playwright (a browser download is impossible here).
 CHROMIUM ?= /usr/bin/chromium
@@ -42,7 +49,7 @@ db-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
-test: $(STAMP) browser-deps db-deps
+test: $(STAMP) browser-deps db-deps font-deps
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
