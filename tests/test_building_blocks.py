@@ -48,7 +48,7 @@ def test_the_report_escapes_client_text_and_has_every_section(hostile_client):
     html = report_html(p, [], dt.date(2026, 12, 2))
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in html
-    for heading in ("Executive summary", "The top gaps", "The roadmap on one page",
+    for heading in ("Executive summary", "The roadmap on one page", "The scorecard: how arrival will be measured",
                     "Appendix: how this report was computed", "Respondents", "How gaps are ranked"):
         assert f">{heading}</h" in html, heading
     assert "02 December 2026" in html

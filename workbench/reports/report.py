@@ -16,6 +16,7 @@ from jinja2 import Environment, select_autoescape
 
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
+from workbench.reports.summary import executive_summary
 
 TEMPLATES = resources.files("workbench.reports") / "templates"
 SVG_IMG = '<img src="data:image/svg+xml;base64,'
@@ -112,23 +113,12 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     engagement's progress review, is given, and the client among its peers when `peers`, the table and
     sentence of assessment.peers.peer_standing, is)."""
     cfg, model, a = p.engagement.config, p.engagement.model, p.assessment
-    plan = p.roadmap.plan
-    waves = [dict(wave=w.wave, start=f"{w.start:%Y-%m-%d}", end=f"{w.end:%Y-%m-%d}",
-                  titles=list(plan.loc[plan["wave"] == w.wave, "title"]))
-             for w in p.roadmap.waves.itertuples(index=False)]
-    traj = p.roadmap.trajectory
-    reached = ""
-    if len(traj):
-        last = traj[traj["wave"] == traj["wave"].max()]
-        n_met = int((last["level"] >= last["target"]).sum())
-        reached = (f"If the roadmap is delivered, {n_met} of {len(last)} dimensions reach their target by "
-                   f"{last['date'].iloc[0]:%B %Y}.")
-    gaps = p.gaps[p.gaps["priority"] > 0].head(3)
     catalogue = p.engagement.catalogue
+    tier = next(t for t in model.tiers if t.id == model.dimension_tier)
     return _template().render(
         css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
-        overall=a.overall, respondents=len(a.respondents), plan_size=len(plan), settings=p.roadmap.settings,
-        top_gaps=list(gaps.itertuples(index=False)), waves=waves, reached=reached,
+        summary=executive_summary(p, report_date), dimension_word=tier.name.lower(),
+        has_layers=any(d.layer for d in model.dimensions), settings=p.roadmap.settings,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
