@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import re
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def warm_up() -> None:
 def notebook_body(path: Path) -> str:
     """The HTML of an executed notebook's outputs and markdown, without code or prompts."""
     nb = nbformat.read(str(path), as_version=4)
+    # a code cell that shows nothing would sit between a heading and its figure and let a page break there
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     for i, cell in enumerate(nb.cells):
         cell.id = f"{path.stem[:2]}-{i}"  # papermill's injected cell gets a random id: same inputs, same report
     body, _ = _exporter().from_notebook_node(nb)
@@ -115,7 +118,7 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     cfg, model, a = p.engagement.config, p.engagement.model, p.assessment
     catalogue = p.engagement.catalogue
     tier = next(t for t in model.tiers if t.id == model.dimension_tier)
-    return _template().render(
+    return with_contents(_template().render(
         css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
         summary=executive_summary(p, report_date), dimension_word=tier.name.lower(),
         has_layers=any(d.layer for d in model.dimensions), settings=p.roadmap.settings,
@@ -123,7 +126,28 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
         version=version(), progress=progress_summary(review),
-        peers=None if peers is None else {"rows": list(peers[0].itertuples(index=False)), "text": peers[1]})
+        peers=None if peers is None else {"rows": list(peers[0].itertuples(index=False)), "text": peers[1]}))
+
+
+CONTENTS = "<!-- contents -->"
+HEADING = re.compile(r"<h([12])>(.*?)</h\1>", re.S)
+
+
+def with_contents(html_text: str) -> str:
+    """The report with a table of contents where CONTENTS stands: every heading after it (parts and their
+    sections) gets an id, and the contents list links to each (with its page number in the PDF)."""
+    head, marker, body = html_text.partition(CONTENTS)
+    if not marker:
+        return html_text
+    entries = []
+
+    def number(m: re.Match) -> str:
+        entries.append((m.group(1), f"sec-{len(entries) + 1}", m.group(2)))
+        return f'<h{m.group(1)} id="{entries[-1][1]}">{m.group(2)}</h{m.group(1)}>'
+
+    body = HEADING.sub(number, body)
+    items = "".join(f'<li class="toc-h{level}"><a href="#{anchor}">{text}</a></li>' for level, anchor, text in entries)
+    return head + f'<nav class="toc"><h1>Contents</h1><ol>{items}</ol></nav>' + body
 
 
 def write_client_report(p: Planning, executed: list[Path], folder: Path, formats: tuple[str, ...],
