@@ -22,7 +22,7 @@ def test_every_example_gets_notebooks_reports_and_a_workbook(batch):
     for name, cid in client_ids().items():
         folder = out / cid
         assert {"01_envision_the_end.ipynb", "02_current_state_assessment.ipynb", "03_gap_analysis_roadmap.ipynb",
-                "report.html", "report.pdf", "roadmap.xlsx", "run.json"} <= {p.name for p in folder.iterdir()}
+                "report.html", "report.pdf", "roadmap.xlsx", "deck.pptx", "run.json"} <= {p.name for p in folder.iterdir()}
         for nb in folder.glob("*.ipynb"):
             cells = nbformat.read(nb, 4).cells
             assert not [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

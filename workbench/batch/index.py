@@ -39,7 +39,8 @@ def write_index(out: Path, results: list[ClientResult]) -> None:
     for r in results:
         links = []
         good = out / r.client_id
-        for label, name in (("report", "report.html"), ("PDF", "report.pdf"), ("workbook", "roadmap.xlsx")):
+        for label, name in (("report", "report.html"), ("PDF", "report.pdf"), ("workbook", "roadmap.xlsx"),
+                            ("deck", "deck.pptx")):
             if (good / name).exists():
                 links.append((label, f"{r.client_id}/{name}"))
         failed = out / f"{r.client_id}.failed"

@@ -32,7 +32,7 @@ PROGRESS_NOTEBOOK = "04_progress_review.ipynb"  # run only for a client with mor
 STEPS = ["validate"] + [n.split(".")[0] for n in NOTEBOOKS + [PROGRESS_NOTEBOOK]] + ["report"]
 
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "pptx")
 
 
 SAFE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

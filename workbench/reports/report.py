@@ -17,7 +17,8 @@ from jinja2 import Environment, select_autoescape
 
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
-from workbench.reports.summary import executive_summary
+from workbench.reports.deck import write_deck
+from workbench.reports.summary import Summary, executive_summary
 
 TEMPLATES = resources.files("workbench.reports") / "templates"
 SVG_IMG = '<img src="data:image/svg+xml;base64,'
@@ -111,7 +112,8 @@ def progress_summary(review) -> str:
     return text
 
 
-def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=None, peers=None) -> str:
+def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=None, peers=None,
+                summary: Summary | None = None) -> str:
     """The combined report as one self-contained HTML document (with a progress line when `review`, the
     engagement's progress review, is given, and the client among its peers when `peers`, the table and
     sentence of assessment.peers.peer_standing, is)."""
@@ -120,7 +122,7 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     tier = next(t for t in model.tiers if t.id == model.dimension_tier)
     return with_contents(_template().render(
         css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
-        summary=executive_summary(p, report_date), dimension_word=tier.name.lower(),
+        summary=summary or executive_summary(p, report_date), dimension_word=tier.name.lower(),
         has_layers=any(d.layer for d in model.dimensions), settings=p.roadmap.settings,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
@@ -152,13 +154,17 @@ def with_contents(html_text: str) -> str:
 
 def write_client_report(p: Planning, executed: list[Path], folder: Path, formats: tuple[str, ...],
                         report_date: dt.date, review=None, peers=None) -> None:
-    """report.html (kept when "html" is among `formats`) and report.pdf ("pdf") into `folder`."""
-    html = report_html(p, executed, report_date, review, peers)
-    (folder / "report.html").write_text(html, encoding="utf-8")
-    if "pdf" in formats:
-        write_pdf(html, folder / "report.pdf")
-    if "html" not in formats:
-        (folder / "report.html").unlink()
+    """report.html ("html" among `formats`), report.pdf ("pdf") and deck.pptx ("pptx") into `folder`, all
+    from one executive summary."""
+    summary = executive_summary(p, report_date)
+    if "html" in formats or "pdf" in formats:
+        html = report_html(p, executed, report_date, review, peers, summary)
+        if "html" in formats:
+            (folder / "report.html").write_text(html, encoding="utf-8")
+        if "pdf" in formats:
+            write_pdf(html, folder / "report.pdf")
+    if "pptx" in formats:
+        write_deck(p, folder / "deck.pptx", report_date, summary)
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,79 @@
+"""The deck a consultant presents: deck.pptx from `workbench run` (a default format), opened with python-pptx
+as PowerPoint would: the slides in the order of the conversation, real titles, text and tables that fit their
+boxes, the current state as an image at slide resolution; LibreOffice, where installed, turns it into a PDF."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from conftest import EXAMPLES
+from workbench.planning import plan_engagement
+from workbench.reports.deck import fits, write_deck
+
+TITLES = ["Key messages", "Where each dimension stands and its target", "The current state",
+          "The gaps to close first", "The roadmap on one page", "The scorecard: how arrival will be measured",
+          "Decisions asked of the leadership team", "Appendix: how the figures were computed"]
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    path = tmp_path_factory.mktemp("deck") / "deck.pptx"
+    p = plan_engagement(EXAMPLES / "northbank-it-service-desk")
+    write_deck(p, path, dt.date(2026, 12, 2))
+    return p, path, Presentation(str(path))
+
+
+def test_the_slides_follow_the_conversation_with_real_titles(deck):
+    p, _, prs = deck
+    assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))  # 16:9
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[0] == p.engagement.config.name
+    assert titles[1:] == TITLES
+    text = "\n".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Leaders rate the organisation higher than the front line does" in text
+    assert "Approve the targets" in text
+
+
+def test_no_text_overflows_its_box_and_tables_are_real_tables(deck):
+    _, _, prs = deck
+    tables = 0
+    for s in prs.slides:
+        for sh in s.shapes:
+            if sh.has_text_frame and sh != s.shapes.title and sh.text_frame.text:
+                size = max((r.font.size.pt for par in sh.text_frame.paragraphs for r in par.runs if r.font.size),
+                           default=18)
+                assert fits(sh.text_frame.text, sh.width, sh.height, size), (s.shapes.title.text, sh.text_frame.text)
+            if sh.has_table:
+                tables += 1
+                assert sh.top + sh.height <= prs.slide_height, s.shapes.title.text
+                for row in sh.table.rows:
+                    for cell in row.cells:
+                        assert "-->" not in cell.text and "->" not in cell.text  # names and arrows, not ids
+    assert tables >= 4
+
+
+def test_the_current_state_is_a_picture_at_slide_resolution(deck):
+    _, _, prs = deck
+    slide = next(s for s in prs.slides if s.shapes.title.text == "The current state")
+    pictures = [sh for sh in slide.shapes if sh.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert pictures
+    width_px, height_px = pictures[0].image.size
+    assert height_px >= 700  # sharp on a 1080p projector at its size on the slide
+
+
+def test_libreoffice_turns_the_deck_into_a_pdf(deck, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed here (Debian's libreoffice-impress); the deck is checked above")
+    _, path, prs = deck
+    r = subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                       capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    import pypdf
+
+    assert len(pypdf.PdfReader(tmp_path / "deck.pdf").pages) == len(prs.slides)

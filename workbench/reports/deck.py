@@ -1,0 +1,190 @@
+"""The deck a consultant presents to the leadership team: deck.pptx, 16:9, made with python-pptx.
+
+Real titles, text and tables (the consultant edits them before the meeting), charts as PNG images sized
+for the slide. The content is the report's executive summary (workbench/reports/summary.py): key
+messages, the target profile, the current state, the gaps to close first and why, the roadmap on one page,
+the scorecard, the decisions asked, and the method. Every text box is checked against a length budget
+while the slide is built (`fits`), and a long list is cut with "and N more" rather than overflowing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from pathlib import Path
+
+import pandas as pd
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from roadmaps import messages as m
+from workbench import atomic
+from workbench.planning import Planning
+from workbench.reports import charts
+from workbench.reports.summary import Summary, executive_summary
+
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in: 16:9
+BLUE = RGBColor(0x1F, 0x4E, 0x79)
+GREY = RGBColor(0x55, 0x55, 0x55)
+TITLE_ONLY = 5  # the default template's "Title Only" layout: a real title placeholder, nothing else
+BODY_PT, TABLE_PT = 18, 12
+CHAR_EM = 0.55  # average character width of the body font, in ems: the length budget's measure
+LEFT, TOP, BODY_W, BODY_H = Inches(0.6), Inches(1.45), Inches(12.1), Inches(5.6)
+
+
+def lines_needed(text: str, width: Emu, size_pt: float) -> int:
+    """How many lines `text` takes in a box `width` wide at `size_pt` (a budget, not a typesetter)."""
+    per_line = max(1, int(Emu(width).pt / (size_pt * CHAR_EM)))
+    return sum(max(1, math.ceil(len(par) / per_line)) for par in text.split("\n"))
+
+
+def fits(text: str, width: Emu, height: Emu, size_pt: float, spacing: float = 1.25) -> bool:
+    """True when `text` at `size_pt` fits a box of `width` x `height` by the length budget."""
+    return lines_needed(text, width, size_pt) * size_pt * spacing <= Emu(height).pt
+
+
+def _slide(prs, title: str):
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+    slide.shapes.title.text = title
+    t = slide.shapes.title
+    t.left, t.top, t.width, t.height = LEFT, Inches(0.35), BODY_W, Inches(0.9)
+    for p in t.text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size, r.font.bold, r.font.color.rgb = Pt(30), True, BLUE
+    return slide
+
+
+def _bullets(slide, items: list[str], size: int = BODY_PT, top=TOP, height=BODY_H, numbered: bool = False) -> None:
+    """Bullet points in a text box; items that would not fit are replaced by 'and N more'."""
+    shown = list(items)
+    text = lambda xs: "\n".join(f"{i}. {x}" if numbered else f"• {x}" for i, x in enumerate(xs, 1))  # noqa: E731
+    while shown and not fits(text(shown), BODY_W, height, size):
+        shown = shown[:-1]
+    if len(shown) < len(items):
+        shown.append(f"and {len(items) - len(shown)} more (see the report)")
+    box = slide.shapes.add_textbox(LEFT, top, BODY_W, height)
+    box.text_frame.word_wrap = True
+    for i, line in enumerate(text(shown).split("\n")):
+        par = box.text_frame.paragraphs[0] if i == 0 else box.text_frame.add_paragraph()
+        par.text = line
+        par.space_after = Pt(8)
+        for r in par.runs:
+            r.font.size = Pt(size)
+
+
+def _table(slide, header: list[str], rows: list[list[str]], widths: list[float], size: int = TABLE_PT,
+           top=TOP, height=BODY_H) -> None:
+    """A real table; rows that would not fit the slide's height are cut with a last 'and N more' row."""
+    line = size * 1.3
+    row_pt = lambda row: max(lines_needed(str(c), Inches(w), size) for c, w in zip(row, widths)) * line + 6  # noqa: E731
+    budget = Emu(height).pt - line * 1.6  # less the header row
+    kept, used = [], 0.0
+    for k, row in enumerate(rows):
+        reserve = 0.0 if k == len(rows) - 1 else line + 6  # room for an "and N more" row
+        if used + row_pt(row) + reserve > budget:
+            break
+        kept.append(row)
+        used += row_pt(row)
+    if len(kept) < len(rows):
+        kept.append([f"and {len(rows) - len(kept)} more (see the report)"] + [""] * (len(header) - 1))
+        used += line + 6
+    shape = slide.shapes.add_table(len(kept) + 1, len(header), LEFT, top, Inches(sum(widths)),
+                                   Pt(line * 1.6 + used))
+    table = shape.table
+    for j, w in enumerate(widths):
+        table.columns[j].width = Inches(w)
+    for i, row in enumerate([header] + kept):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = str(value)
+            for par in cell.text_frame.paragraphs:
+                for r in par.runs:
+                    r.font.size, r.font.bold = Pt(size), i == 0
+
+
+def _picture(slide, fig, left=LEFT, top=TOP, height=BODY_H) -> None:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", pad_inches=0.1)  # the legend whole
+    buf.seek(0)
+    slide.shapes.add_picture(buf, left, top, height=height)
+
+
+def _score(x) -> str:
+    return "-" if x is None or pd.isna(x) else f"{x:.1f}"
+
+
+def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> Presentation:
+    s = s or executive_summary(p, report_date)
+    cfg, model = p.engagement.config, p.engagement.model
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    title = prs.slides.add_slide(prs.slide_layouts[0])
+    title.shapes.title.text = cfg.name
+    title.placeholders[1].text = f"{model.name}: assessment and roadmap\n{report_date:%-d %B %Y}" + (
+        f" · {cfg.consultant}" if cfg.consultant else "")
+    for shape, top, height in ((title.shapes.title, Inches(2.2), Inches(1.5)), (title.placeholders[1], Inches(3.9),
+                                                                                 Inches(1.6))):
+        shape.left, shape.top, shape.width, shape.height = LEFT, top, BODY_W, height
+    for r in title.shapes.title.text_frame.paragraphs[0].runs:
+        r.font.color.rgb, r.font.bold = BLUE, True
+
+    _bullets(_slide(prs, "Key messages"), s.messages, size=20)
+
+    dims = p.dimensions
+    tier = next(t for t in model.tiers if t.id == model.dimension_tier).name
+    _table(_slide(prs, f"Where each {tier.lower()} stands and its target"), [tier, "Layer", "Today", "Level", "Target"],
+           [[d["name"], d["layer"], d["today"] or "-", d["level"], d["target"]] for d in s.profile],
+           [4.6, 1.4, 1.3, 2.2, 2.6], size=14)
+
+    slide = _slide(prs, "The current state")
+    _picture(slide, charts.radar(list(dims["name"]), list(dims["current"]), list(dims["target"]), model.levels),
+             height=Inches(5.8))
+    finding = next((x for x in s.messages[1:2] if s.finding), "")
+    if finding:
+        box = slide.shapes.add_textbox(Inches(7.6), Inches(1.8), Inches(5.1), Inches(4.5))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = finding
+        for r in box.text_frame.paragraphs[0].runs:
+            r.font.size, r.font.color.rgb = Pt(18), GREY
+
+    top = p.gaps[p.gaps["priority"] > 0].head(5)
+    _table(_slide(prs, "The gaps to close first"), ["#", tier, "Today", "Target", "Why it comes first"],
+           [[int(g.rank), g.name, _score(g.current), f"{int(g.target)} {g.target_name}",
+             m.why_first(top.loc[[i]]) or "-"] for i, g in zip(top.index, top.itertuples())],
+           [0.5, 3.6, 1.1, 2.0, 4.9], size=14)
+
+    _table(_slide(prs, "The roadmap on one page"), ["Wave", "Initiatives", "Levels reached", "Owners"],
+           [[f"{w['wave']}\n{w['dates']}", "; ".join(w["initiatives"]), ", ".join(w["reached"]) or "-",
+             ", ".join(w["owners"]) or "-"] for w in s.waves], [1.4, 5.6, 3.0, 2.1], size=10)
+
+    if s.scorecard:
+        _table(_slide(prs, "The scorecard: how arrival will be measured"),
+               ["KPI", "Baseline", "Target", "Better when", "Owner", "Due"],
+               [[k["name"], _value(k["baseline"], k["unit"]), _value(k["target"], k["unit"]), k["better"] or "-",
+                 k["owner"] or "-", str(k["due"] or "-")] for k in s.scorecard], [3.4, 1.5, 1.5, 2.0, 2.5, 1.4],
+               size=14)
+
+    _bullets(_slide(prs, "Decisions asked of the leadership team"), s.decisions, size=20, numbered=True)
+
+    _bullets(_slide(prs, "Appendix: how the figures were computed"), [
+        f"Model: {model.name}, version {model.version}; {len(p.assessment.respondents)} respondents.",
+        *model.describe_aggregation()[:3],
+        "Gap = target level minus today's score; the priority weighs the gap, importance, foundations first and "
+        "disagreement between leaders and the front line.",
+        f"The roadmap: {p.roadmap.settings.waves} waves of {p.roadmap.settings.wave_weeks} weeks with "
+        f"{p.roadmap.settings.capacity:g} person-weeks each; one level at a time per dimension; prerequisites first.",
+    ], size=14)
+    return prs
+
+
+def _value(x, unit: str) -> str:
+    return "-" if x is None or pd.isna(x) else f"{x:g} {unit}".strip()
+
+
+def write_deck(p: Planning, target: Path, report_date: dt.date, s: Summary | None = None) -> Path:
+    """deck.pptx written atomically."""
+    prs = build_deck(p, report_date, s)
+    with atomic.atomic_path(Path(target)) as tmp:
+        prs.save(str(tmp))
+    return Path(target)
