@@ -183,3 +183,15 @@ def test_decoding_a_column_gives_what_decoding_each_answer_gives(maturity):
                                           ("1\u00a0000", 1000.0), ("abc", None), ("", None), ("1.2.3", None)])
 def test_numbers_with_a_decimal_point_or_comma_never_depend_on_the_locale(text, number):
     assert parse_number(text) == number
+
+
+@pytest.mark.parametrize("sector, phrase", [("Public sector", "in the public sector"), ("Banking", "in the Banking sector"),
+                                            ("", "without a sector")])
+def test_the_peer_sentence_names_the_sector_once(sector, phrase):
+    from assessment.peers import peer_standing
+
+    dims = pd.DataFrame({"dimension": ["a"], "name": ["A"], "current": [2.0]})
+    _, few = peer_standing(dims, {"a": [1.0, 2.0]}, sector)
+    _, many = peer_standing(dims, {"a": [1.0, 2.0, 3.0, 2.5, 1.5, 3.5]}, sector)
+    assert f"other clients {phrase}" in few and f"other clients {phrase} in the portfolio" in many
+    assert "sector sector" not in few + many

@@ -108,7 +108,7 @@ def test_a_client_report_places_it_among_peers_and_names_none(software_peers, tm
     assert r.returncode == 0, r.stdout + r.stderr
     folder = out / "brightloop-software-customer-support"
     html = (folder / "report.html").read_text()
-    assert "Where you stand among peers" in html and "Compared with 6 other clients of the Software sector" in html
+    assert "Where you stand among peers" in html and "Compared with 6 other clients in the Software sector" in html
     percentiles = [int(x) for x in re.findall(r'<tr><td>[^<]+</td><td class="num">(\d+)</td></tr>',
                                              html.split("Where you stand among peers")[1].split("</table>")[0])]
     # 2 of 6 peers below and 1 level (half counts): 42; or 3 below and 1 level: 58
@@ -123,7 +123,7 @@ def test_a_client_report_places_it_among_peers_and_names_none(software_peers, tm
 def test_fewer_than_five_peers_means_no_comparison(batch):
     out, _ = batch  # the examples run into an empty store: one client per sector
     html = (out / "brightloop-software-customer-support" / "report.html").read_text()
-    assert "No peer comparison: the portfolio holds fewer than 5 other clients of the Software sector" in html
+    assert "No peer comparison: the portfolio holds fewer than 5 other clients in the Software sector" in html
     assert "Percentile among peers" not in html
 
 
