@@ -195,3 +195,18 @@ def test_the_peer_sentence_names_the_sector_once(sector, phrase):
     _, many = peer_standing(dims, {"a": [1.0, 2.0, 3.0, 2.5, 1.5, 3.5]}, sector)
     assert f"other clients {phrase}" in few and f"other clients {phrase} in the portfolio" in many
     assert "sector sector" not in few + many
+
+
+def test_the_glossary_explains_the_terms_in_the_models_words():
+    from workbench.reports.glossary import glossary
+
+    default = dict(glossary(load_model(builtin_models()["service-management"])))
+    assert "Person-weeks" in default and "Roots, trunk and crown" in default
+    assert default["Level 3: Defined"].startswith("Practices are documented")
+    samm = load_model(builtin_models()["samm-lite"])
+    other = dict(glossary(samm))
+    assert "Roots, trunk and crown" not in other  # no driver tree in a model without layers
+    unit = next(t.name for t in samm.tiers if t.id == samm.dimension_tier).lower()
+    assert unit in other["Gap"]
+    html = report_html(plan_engagement(EXAMPLES / BRIGHTLOOP), [], dt.date(2026, 12, 2))
+    assert ">Glossary</h2>" in html and "<dt>Person-weeks</dt>" in html

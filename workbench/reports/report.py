@@ -18,6 +18,7 @@ from jinja2 import Environment, select_autoescape
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
 from workbench.reports.deck import write_deck
+from workbench.reports.glossary import glossary
 from workbench.reports.summary import Summary, executive_summary
 
 TEMPLATES = resources.files("workbench.reports") / "templates"
@@ -122,7 +123,7 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     tier = next(t for t in model.tiers if t.id == model.dimension_tier)
     return with_contents(_template().render(
         css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
-        summary=summary or executive_summary(p, report_date), dimension_word=tier.name.lower(),
+        summary=summary or executive_summary(p, report_date), glossary=glossary(model), dimension_word=tier.name.lower(),
         has_layers=any(d.layer for d in model.dimensions), settings=p.roadmap.settings,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
