@@ -223,10 +223,10 @@ def harbourside(model) -> None:
                 w.writerow([person, role_text[role], q, {"na": "N/A", "dk": "Don't know"}.get(v, v), importance[q]])
         (folder / "responses" / name).mkdir(parents=True)
         (folder / "responses" / name / "survey-export.csv").write_text(buf.getvalue(), encoding="utf-8")
-    kpis = [("answered-in-target", 61, 80), ("first-contact-resolution", 55, 70), ("csat", 68, 80),
-            ("avoidable-contact", 38, 25), ("complaints-upheld", 32, 20), ("staff-absence", 7.5, 4.5)]
-    progress = {"answered-in-target": 0.9, "first-contact-resolution": 0.55, "csat": 0.45, "avoidable-contact": 0.2,
-                "complaints-upheld": 0.05, "staff-absence": -0.1}
+    kpis = [("sla-attainment", 61, 80), ("fcr", 55, 70), ("csat", 68, 80), ("repeat-incidents", 38, 25),
+            ("complaint-recovery", 32, 20), ("staff-turnover", 7.5, 4.5)]
+    progress = {"sla-attainment": 0.9, "fcr": 0.55, "csat": 0.45, "repeat-incidents": 0.2, "complaint-recovery": 0.05,
+                "staff-turnover": -0.1}
     lines = ["kpi,date,value,note"]
     for quarter, day in enumerate([dt.date(2025, 12, 31), dt.date(2026, 3, 31), dt.date(2026, 6, 30),
                                    dt.date(2026, 9, 30)]):
@@ -253,24 +253,27 @@ VISIONS = {
                         "before they call"],
             scorecard=[
                 dict(id="csat", name="Customer satisfaction", definition="Share of post-call survey answers of 4 "
-                     "or 5 on a five-point scale", unit="%", baseline=71, target=85, due=dt.date(2027, 12, 31),
-                     owner="Head of IT Service Desk", source="Post-call survey", dimensions=["customer-insight"]),
+                     "or 5 on a five-point scale", unit="%", direction="up", baseline=71, target=85,
+                     due=dt.date(2027, 12, 31), owner="Head of IT Service Desk", source="Post-call survey",
+                     dimensions=["customer-insight"]),
                 dict(id="fcr", name="First contact resolution", definition="Calls resolved without hand-off or "
-                     "call-back", unit="%", baseline=58, target=75, due=dt.date(2027, 12, 31),
+                     "call-back", unit="%", direction="up", baseline=58, target=75, due=dt.date(2027, 12, 31),
                      owner="Team leaders", source="ITSM tool", dimensions=["service-delivery", "delivery-enablers"]),
                 dict(id="sla-attainment", name="SLA attainment", definition="Incidents resolved within the agreed "
-                     "resolution time", unit="%", baseline=82, target=95, due=dt.date(2027, 9, 30),
+                     "resolution time", unit="%", direction="up", baseline=82, target=95, due=dt.date(2027, 9, 30),
                      owner="Service level manager", source="ITSM tool", dimensions=["service-levels"]),
                 dict(id="mttr", name="Mean time to resolve", definition="Mean hours from logging to resolution of "
-                     "priority 2 incidents", unit="hours", baseline=14, target=8, due=dt.date(2027, 12, 31),
-                     owner="Problem manager", source="ITSM tool", dimensions=["service-delivery"]),
+                     "priority 2 incidents", unit="hours", direction="down", baseline=14, target=8,
+                     due=dt.date(2027, 12, 31), owner="Problem manager", source="ITSM tool",
+                     dimensions=["service-delivery"]),
                 dict(id="complaint-recovery", name="Satisfaction after a complaint", definition="Complainants "
-                     "satisfied with how the complaint was resolved", unit="%", baseline=45, target=70,
+                     "satisfied with how the complaint was resolved", unit="%", direction="up", baseline=45, target=70,
                      due=dt.date(2027, 12, 31), owner="Customer experience lead", source="Complaint follow-up",
                      dimensions=["service-recovery"]),
                 dict(id="employee-engagement", name="Employee engagement", definition="Engagement index of the "
-                     "yearly staff survey", unit="index", baseline=62, target=72, due=dt.date(2027, 11, 30),
-                     owner="HR business partner", source="Staff survey", dimensions=["people-development"])]),
+                     "yearly staff survey", unit="index", direction="up", baseline=62, target=72,
+                     due=dt.date(2027, 11, 30), owner="HR business partner", source="Staff survey",
+                     dimensions=["people-development"])]),
         roadmap=dict(capacity=30, waves=6)),
     "st-aldhelms-facilities": dict(
         vision=dict(
@@ -282,20 +285,26 @@ VISIONS = {
             objectives=["Answer every helpdesk request within the agreed time", "Close the gap between what "
                         "managers and porters see"],
             scorecard=[
-                dict(id="sla-attainment", name="Helpdesk requests within target time", unit="%", baseline=64,
-                     target=90, due=dt.date(2028, 3, 31), owner="Facilities helpdesk manager",
+                dict(id="sla-attainment", name="Helpdesk requests within target time", definition="Helpdesk "
+                     "requests completed within the agreed time for their priority", unit="%", direction="up",
+                     baseline=64, target=90, due=dt.date(2028, 3, 31), owner="Facilities helpdesk manager",
                      source="CAFM system", dimensions=["service-levels"]),
-                dict(id="csat", name="Ward satisfaction", unit="%", baseline=55, target=80,
+                dict(id="csat", name="Ward satisfaction", definition="Ward managers rating facilities services 4 "
+                     "or 5 on a five-point scale", unit="%", direction="up", baseline=55, target=80,
                      due=dt.date(2028, 3, 31), owner="Head of Facilities", source="Quarterly ward survey",
                      dimensions=["customer-insight"]),
-                dict(id="repeat-incidents", name="Repeat repairs within 30 days", unit="%", target=5,
+                dict(id="repeat-incidents", name="Repeat repairs within 30 days", definition="Repairs to the same "
+                     "asset or fault within 30 days of the job being closed", unit="%", direction="down", target=5,
                      due=dt.date(2027, 12, 31), owner="Estates manager", source="CAFM system",
                      dimensions=["service-delivery"]),
-                dict(id="staff-turnover", name="Staff turnover", unit="%", baseline=19, target=12,
-                     due=dt.date(2028, 3, 31), owner="HR business partner", source="HR system",
+                dict(id="staff-turnover", name="Staff turnover", definition="Facilities staff who left in the "
+                     "last twelve months, as a share of the average headcount", unit="%", direction="down",
+                     baseline=19, target=12, due=dt.date(2028, 3, 31), owner="HR business partner", source="HR system",
                      dimensions=["people-development"]),
-                dict(id="employee-engagement", name="Engagement of front-line staff", unit="index", baseline=51,
-                     target=65, due=dt.date(2028, 3, 31), owner="Director of Estates and Facilities",
+                dict(id="employee-engagement", name="Engagement of front-line staff", definition="Engagement "
+                     "index of porters, cleaning and maintenance staff in the staff survey", unit="index",
+                     direction="up", baseline=51, target=65, due=dt.date(2028, 3, 31),
+                     owner="Director of Estates and Facilities",
                      source="Staff survey", dimensions=["leadership-culture", "transparency-trust"])]),
         roadmap=dict(capacity=25, waves=8)),
     "brightloop-customer-support": dict(
@@ -308,28 +317,42 @@ VISIONS = {
                      "continuous-improvement": 4},
             objectives=["First contact resolution above 80 %", "Net promoter score among support users above 40"],
             scorecard=[
-                dict(id="fcr", name="First contact resolution", unit="%", baseline=68, target=80,
-                     due=dt.date(2027, 9, 30), owner="Support team leads", source="Helpdesk",
+                dict(id="fcr", name="First contact resolution", definition="Tickets solved in the first reply, "
+                     "without escalation or a follow-up from the customer", unit="%", direction="up", baseline=68,
+                     target=80, due=dt.date(2027, 9, 30), owner="Support team leads", source="Helpdesk",
                      dimensions=["service-delivery"]),
-                dict(id="nps", name="Net promoter score (support users)", unit="points", baseline=22, target=40,
-                     due=dt.date(2027, 12, 31), owner="VP Customer Success", source="NPS survey",
+                dict(id="nps", name="Net promoter score (support users)", definition="Support users who would "
+                     "recommend Brightloop minus those who would not, from -100 to +100", unit="points",
+                     direction="up", baseline=22, target=40, due=dt.date(2027, 12, 31), owner="VP Customer Success",
+                     source="NPS survey",
                      dimensions=["customer-insight"]),
-                dict(id="csat", name="Ticket satisfaction", unit="%", baseline=84, target=92,
+                dict(id="csat", name="Ticket satisfaction", definition="Solved tickets rated good or great in "
+                     "the satisfaction survey", unit="%", direction="up", baseline=84, target=92,
                      due=dt.date(2027, 9, 30), owner="Support team leads", source="Helpdesk survey",
                      dimensions=["service-delivery"]),
-                dict(id="response-time", name="First response time", unit="hours", baseline=6, target=2,
-                     due=dt.date(2027, 6, 30), owner="Support operations", source="Helpdesk",
+                dict(id="response-time", name="First response time", definition="Median business hours from a "
+                     "ticket being opened to the first reply by an agent", unit="hours", direction="down",
+                     baseline=6, target=2, due=dt.date(2027, 6, 30), owner="Support operations", source="Helpdesk",
                      dimensions=["service-levels"]),
-                dict(id="knowledge-reuse", name="Tickets solved with a knowledge article", unit="%",
+                dict(id="knowledge-reuse", name="Tickets solved with a knowledge article", definition="Solved "
+                     "tickets that link a knowledge article used or written to solve them", unit="%", direction="up",
                      baseline=21, target=45, due=dt.date(2027, 12, 31), owner="Knowledge manager",
                      source="Helpdesk", dimensions=["service-delivery"]),
                 dict(id="improvement-actions-closed", name="Improvement actions closed per quarter",
-                     unit="actions", baseline=4, target=12, due=dt.date(2027, 12, 31), owner="Head of Support",
-                     source="Improvement board", dimensions=["continuous-improvement"]),
-                dict(id="employee-engagement", name="Agent engagement", unit="index", baseline=70, target=78,
+                     definition="Actions from the improvement board finished and checked in the quarter",
+                     unit="actions", direction="up", baseline=4, target=12, due=dt.date(2027, 12, 31),
+                     owner="Head of Support", source="Improvement board", dimensions=["continuous-improvement"]),
+                dict(id="employee-engagement", name="Agent engagement", definition="Engagement index of the "
+                     "monthly agent pulse survey", unit="index", direction="up", baseline=70, target=78,
                      due=dt.date(2027, 12, 31), owner="Head of Support", source="Pulse survey",
                      dimensions=["people-development"])]),
-        roadmap=dict(capacity=20, waves=4)),
+        # the client's own initiative: the continuous-improvement step the catalogue's chain cannot reach in a year
+        roadmap=dict(capacity=20, waves=4, add_initiatives=[dict(
+            id="improvement-fridays", title="Give agents one Friday afternoon a fortnight to fix what customers "
+            "trip over", description="Agents fix the causes of repeat tickets with the product and documentation "
+            "owners.",
+            raises=[{"dimension": "continuous-improvement", "from": 3, "to": 4}], effort=4, duration=10,
+            kpis=["improvement-actions-closed", "knowledge-reuse"], owner_role="Head of Support")])),
     "harbourside-council-contact-centre": dict(
         vision=dict(
             statement="Residents get their question answered or their problem solved the first time they ask.",
@@ -340,24 +363,30 @@ VISIONS = {
                      "service-recovery": 3},
             objectives=["Answer four in five contacts within the published time", "Halve avoidable contact"],
             scorecard=[
-                dict(id="answered-in-target", name="Contacts answered within the published time", unit="%",
+                dict(id="sla-attainment", name="Contacts answered within the published time", definition="Calls "
+                     "and chats answered within the times the council publishes", unit="%", direction="up",
                      baseline=61, target=80, due=dt.date(2026, 12, 31), owner="Contact centre manager",
                      source="Telephony and chat platform", dimensions=["service-levels"]),
-                dict(id="first-contact-resolution", name="First contact resolution", unit="%", baseline=55,
+                dict(id="fcr", name="First contact resolution", definition="Contacts resolved without a transfer, "
+                     "call-back or second contact within seven days", unit="%", direction="up", baseline=55,
                      target=70, due=dt.date(2027, 6, 30), owner="Team leaders", source="CRM",
                      dimensions=["service-delivery"]),
-                dict(id="csat", name="Resident satisfaction", unit="%", baseline=68, target=80,
-                     due=dt.date(2027, 6, 30), owner="Head of Customer Services", source="Post-contact survey",
-                     dimensions=["customer-insight"]),
-                dict(id="avoidable-contact", name="Avoidable contact", unit="%", baseline=38, target=25,
-                     due=dt.date(2027, 3, 31), owner="Digital services lead", source="Contact sampling",
-                     dimensions=["continuous-improvement"]),
-                dict(id="complaints-upheld", name="Complaints upheld", unit="%", baseline=32, target=20,
+                dict(id="csat", name="Resident satisfaction", definition="Residents rating the contact 4 or 5 on "
+                     "a five-point scale in the post-contact survey", unit="%", direction="up", baseline=68,
+                     target=80, due=dt.date(2027, 6, 30), owner="Head of Customer Services",
+                     source="Post-contact survey", dimensions=["customer-insight"]),
+                dict(id="repeat-incidents", name="Avoidable contact", definition="Sampled contacts that chase or "
+                     "repeat an earlier request, or that a working service avoids", unit="%",
+                     direction="down", baseline=38, target=25, due=dt.date(2027, 3, 31), owner="Digital services lead",
+                     source="Contact sampling", dimensions=["continuous-improvement"]),
+                dict(id="complaint-recovery", name="Complaints upheld", definition="Closed complaints found to be "
+                     "justified, in whole or in part", unit="%", direction="down", baseline=32, target=20,
                      due=dt.date(2026, 12, 31), owner="Complaints officer", source="Complaints system",
                      dimensions=["service-recovery"]),
-                dict(id="staff-absence", name="Staff absence", unit="days per FTE per quarter", baseline=7.5,
-                     target=4.5, due=dt.date(2027, 3, 31), owner="HR business partner", source="HR system",
-                     dimensions=["people-development"])]),
+                dict(id="staff-turnover", name="Staff absence", definition="Days lost to sickness absence per "
+                     "full-time equivalent in the quarter", unit="days per FTE per quarter", direction="down",
+                     baseline=7.5, target=4.5, due=dt.date(2027, 3, 31), owner="HR business partner",
+                     source="HR system", dimensions=["people-development"])]),
         roadmap=dict(capacity=30, waves=6, start=dt.date(2026, 1, 5))),
 }
 

@@ -8,6 +8,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from assessment.model import MaturityModel
+from assessment.text import normalise_text
 from assessment.yamlfile import PlausibleDate
 
 SCORECARD_MIN, SCORECARD_MAX = 6, 8
@@ -78,11 +79,21 @@ def vision_problems(vision: Vision, model: MaturityModel) -> list[tuple[tuple, s
         if t.level not in levels:
             out.append((("vision", "targets", dim, "level"), f"level {t.level} is not a level of model {model.id!r} "
                                                              f"({', '.join(map(str, levels))})"))
-    seen: set[str] = set()
+    ids: dict[str, int] = {}
+    names: dict[str, int] = {}
     for i, k in enumerate(vision.scorecard):
-        if k.id in seen:
-            out.append((("vision", "scorecard", i, "id"), f"duplicate KPI id {k.id!r}"))
-        seen.add(k.id)
+        if k.id in ids:
+            out.append((("vision", "scorecard", i, "id"), f"duplicate KPI id {k.id!r}, already "
+                                                          f"vision.scorecard[{ids[k.id]}].id; expected each KPI "
+                                                          "once in the scorecard, under its own id"))
+        elif normalise_text(k.name) in names:
+            first = names[normalise_text(k.name)]
+            out.append((("vision", "scorecard", i, "name"), f"duplicate KPI name {k.name!r}, the same as "
+                                                            f"vision.scorecard[{first}].name "
+                                                            f"({vision.scorecard[first].name!r}); expected each KPI "
+                                                            "once in the scorecard, under its own name"))
+        ids.setdefault(k.id, i)
+        names.setdefault(normalise_text(k.name), i)
         for d in k.dimensions:
             if d not in dims:
                 out.append((("vision", "scorecard", i, "dimensions"), f"KPI {k.id!r} evidences unknown dimension "
@@ -112,7 +123,8 @@ def target_profile(model: MaturityModel, vision: Vision | None) -> pd.DataFrame:
 
 
 def vision_warnings(vision: Vision | None, targets: pd.DataFrame, current: pd.DataFrame | None = None) -> list[str]:
-    """What makes the arrival hard to see: scorecard size, KPIs without baseline or date, low targets.
+    """What makes the arrival hard to see: scorecard size, KPIs without baseline, target, date, owner,
+    definition, unit or direction, and targets below today's level.
 
     `current` is the dimension profile of the assessment (columns area, mean, level), when one exists.
     """
@@ -126,10 +138,18 @@ def vision_warnings(vision: Vision | None, targets: pd.DataFrame, current: pd.Da
         missing = [what for what, v in (("baseline", k.baseline), ("target", k.target), ("due date", k.due))
                    if v is None]
         if missing:
-            out.append(f"KPI {k.id!r} ({k.name}) has no {' and no '.join(missing)}: without it nobody can show "
-                       "the arrival.")
+            out.append(f"KPI {k.name!r} has {_none_of(missing)}: without it nobody can show the arrival.")
         if not k.owner:
-            out.append(f"KPI {k.id!r} ({k.name}) has no owner.")
+            out.append(f"KPI {k.name!r} has no owner.")
+        unread = [(what, ask) for what, v, ask in (
+            ("definition", k.definition.strip(), "what is counted (definition:)"),
+            ("unit", k.unit.strip(), "its unit (unit:)"),
+            ("direction", k.direction, "whether better is up or down (direction: up or down)")) if not v]
+        if unread:
+            asks = [ask for _, ask in unread]
+            out.append(f"KPI {k.name!r} has {_none_of([what for what, _ in unread])}: state "
+                       f"{asks[0] if len(asks) == 1 else ', '.join(asks[:-1]) + ' and ' + asks[-1]}, so everyone "
+                       "reads the figure the same way.")
     if current is not None and len(current):
         cur = current.set_index("area")
         for t in targets.itertuples(index=False):
@@ -140,3 +160,9 @@ def vision_warnings(vision: Vision | None, targets: pd.DataFrame, current: pd.Da
                 out.append(f"The target for {t.name} (level {t.target}) is below the level it already reaches "
                            f"({level}, score {score:.2f}): is that intended?")
     return out
+
+
+def _none_of(things: list[str]) -> str:
+    """'no baseline', 'no baseline and no target', 'no definition, no unit and no direction'."""
+    said = [f"no {t}" for t in things]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"

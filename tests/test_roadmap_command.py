@@ -44,7 +44,7 @@ def test_roadmap_plans_waves_that_close_the_gaps(example_copy, workbench, tmp_pa
     start = traj[traj["wave"] == 0].set_index("dimension")["level"]
     assert (end >= start).all() and (end > start).sum() >= 4
     wb = load_workbook(out)
-    assert wb.sheetnames == ["About", "Gaps", "Roadmap", "Trajectory", "Scorecard"]
+    assert wb.sheetnames == ["About", "Gaps", "Roadmap", "Trajectory", "Scorecard", "Interim targets"]
     ws = wb["Roadmap"]
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]

@@ -52,7 +52,7 @@ def test_vision_warnings_make_the_arrival_visible():
     targets = pd.DataFrame({"dimension": ["a", "b"], "name": ["A", "B"], "target": [2, 2]})  # B: met, not below
     w = " | ".join(vision_warnings(v, targets, current))
     assert "2 KPIs; a balanced scorecard has 6-8" in w
-    assert "'fcr' (FCR) has no baseline and no due date" in w and "'fcr' (FCR) has no owner" in w
+    assert "KPI 'FCR' has no baseline and no due date" in w and "KPI 'FCR' has no owner" in w
     assert "'csat'" not in w
     assert "target for A (level 2) is below the level it already reaches (3, score 3.40)" in w
     assert "target for B" not in w
@@ -113,4 +113,4 @@ def test_validate_warns_about_the_scorecard_without_failing(engagement, workbenc
     r = workbench("validate", engagement)
     assert r.exit_code == 0
     assert "warning: The scorecard has 2 KPIs" in r.stdout
-    assert "warning: KPI 'fcr' (First contact resolution) has no due date" in r.stdout
+    assert "warning: KPI 'First contact resolution' has no due date" in r.stdout

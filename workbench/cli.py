@@ -14,10 +14,10 @@ import click
 
 from assessment.model import builtin_models, load_model
 from assessment.problems import InputError, Problem, input_source
-from assessment.scoring import coverage_warnings
+from assessment.scoring import assess, coverage_warnings
 from roadmaps.vision import target_profile, vision_warnings
 from workbench.batch.pools import ENGINES, INPUT_MODES
-from workbench.engagement.folder import assess_engagement, load_engagement, read_engagement_responses
+from workbench.engagement.folder import Engagement, assess_engagement, load_engagement, read_engagement_responses
 from workbench.engagement.kpis import kpi_measurements
 from workbench.engagement.scaffold import init_client, write_questionnaire
 from workbench.reports import profile_output
@@ -81,7 +81,8 @@ def questionnaire_cmd(folder: Path, out: Path | None) -> None:
 @cli.command("validate")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 def validate_cmd(folders: tuple[Path, ...]) -> None:
-    """Check client.yaml and every response file; list all problems without scoring."""
+    """Check client.yaml and every response file; list all problems, and warnings such as a scorecard KPI that
+    no planned initiative moves, without printing scores."""
     failed = False
     for folder in folders:
         try:
@@ -112,8 +113,25 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
         vision = engagement.config.vision
         for warning in vision_warnings(vision, target_profile(engagement.model, vision)):
             click.echo(f"  warning: {warning}")
+        try:
+            for warning in unmoved_kpis(engagement, ingested[engagement.round().name].answers):
+                click.echo(f"  warning: {warning}")
+        except InputError as exc:
+            click.echo(exc.render(), err=True)
+            failed = True
     if failed:
         sys.exit(EXIT_INPUT)
+
+
+def unmoved_kpis(engagement: Engagement, answers) -> list[str]:
+    """A warning per scorecard KPI nothing planned moves: against the roadmap planned from the latest round's
+    `answers` when there are any, else against every initiative the client may plan."""
+    from workbench.planning import plan, plan_settings, unplanned_kpi_warnings
+
+    if answers.empty:
+        return unplanned_kpi_warnings(engagement)
+    assessment = assess(answers, engagement.round_model(engagement.round()), engagement.roles)
+    return [w for w in plan(engagement, assessment, plan_settings(engagement)).scorecard["warning"] if w]
 
 
 @cli.command("score")
@@ -139,8 +157,8 @@ def score_cmd(folders: tuple[Path, ...], fmt: str) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where the reports go: OUT/<client-id>/, OUT/index.html, OUT/summary.csv.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Clients in parallel (default: the number of cores).")
-@click.option("--formats", default="html,pdf,xlsx", show_default=True,
-              help="Comma-separated: html, pdf, xlsx.")
+@click.option("--formats", default="html,pdf,xlsx,pptx", show_default=True,
+              help="Comma-separated: html, pdf, xlsx (the roadmap workbook), pptx (the deck).")
 @click.option("--resume", is_flag=True, help="Skip clients whose inputs and code are unchanged since their last good run.")
 @click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
               help="How notebooks are executed: 'fast' forks pre-warmed kernels; 'papermill' starts each kernel "

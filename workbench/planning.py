@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from assessment.scoring import Assessment
-from roadmaps.catalogue import catalogue_tables, effective_initiatives
+from roadmaps.catalogue import Initiative, catalogue_tables, effective_initiatives
 from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
-from roadmaps.scorecard import scorecard_table
+from roadmaps.scorecard import INTERIM_COLUMNS, interim_targets, kpi_names, scorecard_table, unmoved_kpi_warnings
 from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap
 from roadmaps.vision import target_profile, vision_warnings
 from workbench.engagement.folder import Engagement, assess_engagement, cached
@@ -29,6 +29,18 @@ class Planning:
     scorecard: pd.DataFrame
     weights: PriorityWeights
     warnings: list[str] = field(default_factory=list)
+    interim: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INTERIM_COLUMNS))
+
+    @property
+    def kpi_names(self) -> dict[str, str]:
+        """KPI id -> the name the client reads (its scorecard's name, else the catalogue's)."""
+        cat = self.engagement.catalogue
+        return kpi_names(self.engagement.config.vision, cat.kpis if cat is not None else [])
+
+    def named_kpis(self, ids: str) -> str:
+        """'fcr, csat' (as initiatives list their KPIs) as the client reads them: 'First contact resolution; ...'."""
+        names = self.kpi_names
+        return "; ".join(names.get(k, k) for k in (x.strip() for x in ids.split(",")) if k)
 
     @property
     def dimensions(self) -> pd.DataFrame:
@@ -56,20 +68,35 @@ def plan(engagement: Engagement, assessment: Assessment, settings: PlanSettings,
     targets = target_profile(model, cfg.vision)
     gaps = dimension_gaps(assessment.dimensions, assessment.perception_gap, assessment.importance, targets,
                           model, weights)
-    if engagement.catalogue is not None:
-        chosen = effective_initiatives(engagement.catalogue, cfg.roadmap.add_initiatives,
-                                       cfg.roadmap.exclude_initiatives)
-        library = engagement.catalogue.kpis
-    else:
-        chosen, library = [], []
-    initiatives, raises = catalogue_tables(chosen)
+    initiatives, raises = catalogue_tables(client_initiatives(engagement))
+    library = engagement.catalogue.kpis if engagement.catalogue is not None else []
     roadmap = build_roadmap(gaps, initiatives, raises, settings)
+    scorecard = scorecard_table(cfg.vision, roadmap.plan, library,
+                                initiatives if engagement.catalogue is not None else None, roadmap.unscheduled)
     warnings = vision_warnings(cfg.vision, targets, assessment.dimensions)
     if engagement.catalogue is None:
         warnings.append(f"Model {model.id!r} has no initiative catalogue: gaps are ranked but no roadmap is "
                         "planned (set `roadmap: catalogue:` in client.yaml).")
+    warnings += [w for w in scorecard["warning"] if w]
     return Planning(engagement, assessment, targets, gaps, question_gaps(assessment.questions, targets, model),
-                    roadmap, scorecard_table(cfg.vision, roadmap.plan, library), weights, warnings)
+                    roadmap, scorecard, weights, warnings, interim_targets(scorecard, roadmap.plan, roadmap.waves))
+
+
+def client_initiatives(engagement: Engagement) -> list[Initiative]:
+    """The initiatives this client may plan: the catalogue's, less its exclusions, plus its own."""
+    if engagement.catalogue is None:
+        return []
+    r = engagement.config.roadmap
+    return effective_initiatives(engagement.catalogue, r.add_initiatives, r.exclude_initiatives)
+
+
+def unplanned_kpi_warnings(engagement: Engagement) -> list[str]:
+    """Before anything is planned (no assessment yet): a warning per scorecard KPI that no initiative the
+    client may plan moves."""
+    if engagement.catalogue is None:
+        return []
+    initiatives, _ = catalogue_tables(client_initiatives(engagement))
+    return list(unmoved_kpi_warnings(engagement.config.vision, initiatives, engagement.catalogue.kpis).values())
 
 
 def plan_engagement(folder: Path, capacity: float | None = None, waves: int | None = None,

@@ -101,7 +101,8 @@ vision:
   success_story: ""
   targets: {{}}
   objectives: []
-  # 6-8 KPIs, each: id, name, definition, unit, baseline, target, due, owner, source, dimensions
+  # 6-8 KPIs, each: id, name, definition, unit, direction (up or down), baseline, target, due, owner, source,
+  # dimensions. An id from the initiative catalogue's KPI library links the KPI to the initiatives that move it.
   scorecard: []
 
 # The roadmap: waves (quarters by default) from a start date, with a capacity in person-weeks per wave.

@@ -1,4 +1,5 @@
-"""Gaps, roadmap, trajectory and scorecard as text for the terminal (what `workbench roadmap` prints)."""
+"""Gaps, roadmap, trajectory, scorecard and interim KPI targets as text for the terminal (what `workbench roadmap`
+prints)."""
 from __future__ import annotations
 
 import math
@@ -36,7 +37,7 @@ def as_text(p: Planning) -> str:
             spans = f", finishes in wave {r.completes_in_wave}" if r.completes_in_wave != r.wave else ""
             out.append(f"  {tag}{r.title} ({r.initiative})")
             out.append(f"      {r.dimensions or r.why}; {r.effort:g} pw over {r.duration_weeks:g} weeks{spans}; "
-                       f"{r.owner}; KPIs: {r.kpis or '-'}")
+                       f"{r.owner}; KPIs: {p.named_kpis(r.kpis) or '-'}")
     traj = p.roadmap.trajectory
     if len(traj):
         out += ["", "PROJECTED MATURITY (level at the end of each wave)"]
@@ -53,15 +54,40 @@ def as_text(p: Planning) -> str:
         out.append("  (no KPIs yet: add 6-8 under vision: scorecard: in client.yaml)")
     for k in p.scorecard.itertuples(index=False):
         unit = f" {k.unit}" if k.unit else ""
-        goal = (f"{_n(k.baseline, '{:g}')}{unit} -> {_n(k.target, '{:g}')}{unit}" if k.in_scorecard
-                else "suggested: moved by the roadmap but not in the scorecard")
+        base, target = (f"{_n(x, '{:g}')}{unit}" if _n(x) else f"no {what}"
+                        for x, what in ((k.baseline, "baseline"), (k.target, "target")))
+        goal = f"{base} -> {target}" if k.in_scorecard else "suggested: moved by the roadmap but not in the scorecard"
         due = f" by {k.due:%Y-%m-%d}" if k.in_scorecard and k.due else ""
         out.append(f"  {k.name}: {goal}{due}" + (f" ({k.owner})" if k.owner else "")
                    + (f"; moved by {k.moved_by}" if k.moved_by else ""))
+    out += interim_text(p)
     if p.warnings:
         out.append("")
         out += [f"Warning: {x}" for x in p.warnings]
     return "\n".join(out)
+
+
+def interim_text(p: Planning) -> list[str]:
+    """Each scorecard KPI's interim targets at the end of the waves that move it (a straight line from baseline to
+    target over those waves), and why a KPI has none."""
+    sc = p.scorecard[p.scorecard["in_scorecard"]] if len(p.scorecard) else p.scorecard
+    if not len(sc):
+        return []
+    out = ["", "INTERIM KPI TARGETS (what each KPI should show at the end of the waves whose initiatives move it)"]
+    interim = p.interim
+    if len(interim):
+        waves = sorted(interim["wave"].unique())
+        rows = []
+        for kpi, part in interim.groupby("kpi", sort=False):
+            first = part.iloc[0]
+            at = dict(zip(part["wave"], part["interim_target"]))
+            rows.append({"KPI": first["name"] + (f" ({first['unit']})" if first["unit"] else ""),
+                         "Baseline": _n(first["baseline"], "{:g}"),
+                         **{f"W{w}": _n(round(at[w], 1), "{:g}") if w in at else "" for w in waves},
+                         "Target": _n(first["target"], "{:g}")})
+        out.append(text_table(rows, right=set(rows[0]) - {"KPI"}))
+    out += [f"  {k.name}: {k.interim}" for k in sc.itertuples(index=False) if k.kpi not in set(interim["kpi"])]
+    return out
 
 
 def targets_text(targets) -> str:

@@ -1,4 +1,5 @@
-"""The roadmap as an Excel workbook a consultant hands to the client: gaps, roadmap, trajectory, scorecard.
+"""The roadmap as an Excel workbook a consultant hands to the client: gaps, roadmap, trajectory, scorecard and the
+KPIs' interim targets.
 
 Frozen headers, fitted column widths, dates as real dates, numbers rounded for reading, and every piece of
 client-supplied text written as text (assessment/sheets.py): a cell beginning with =, +, - or @ never becomes
@@ -58,14 +59,17 @@ def _shown(v) -> str:
 
 
 def build_workbook(p: Planning) -> Workbook:
-    """The workbook: About, Gaps, Roadmap (with what was not scheduled), Trajectory, Scorecard."""
+    """The workbook: About, Gaps, Roadmap (with what was not scheduled), Trajectory, Scorecard, Interim targets."""
     wb = Workbook()
     wb.active.title = "About"
     _about(wb.active, p)
     write_table(wb.create_sheet("Gaps"), p.gaps, GAP_COLUMNS)
     _roadmap(wb.create_sheet("Roadmap"), p)
     _trajectory(wb.create_sheet("Trajectory"), p.roadmap.trajectory)
-    write_table(wb.create_sheet("Scorecard"), p.scorecard, SCORECARD_COLUMNS)
+    names = dict(zip(p.targets["dimension"], p.targets["name"]))
+    evidences = [", ".join(names.get(d, d) for d in filter(None, x.split(", "))) for x in p.scorecard["dimensions"]]
+    write_table(wb.create_sheet("Scorecard"), p.scorecard.assign(dimensions=evidences), SCORECARD_COLUMNS)
+    _interim(wb.create_sheet("Interim targets"), p)
     for ws in wb.worksheets:
         fit_rows(ws, {letter: dim.width for letter, dim in ws.column_dimensions.items() if dim.width})
         print_setup(ws, landscape=True, title_rows="1:1" if ws.title != "About" else None)
@@ -87,7 +91,11 @@ SCORECARD_COLUMNS = {
     "kpi": "Id", "name": "KPI", "definition": "Definition", "unit": "Unit", "better_when": "Better when",
     "baseline": "Baseline", "target": "Target", "due": "Due", "owner": "Owner", "source": "Data source",
     "dimensions": "Evidences", "moved_by": "Moved by initiatives", "first_wave": "From wave",
-    "in_scorecard": "In the scorecard"}
+    "interim": "Interim targets", "warning": "Warning", "in_scorecard": "In the scorecard"}
+INTERIM_COLUMNS = {
+    "kpi": "Id", "name": "KPI", "unit": "Unit", "better_when": "Better when", "baseline": "Baseline",
+    "wave": "Wave", "wave_end": "Wave ends", "interim_target": "Interim target", "target": "Target",
+    "basis": "Basis"}
 
 
 def _about(ws, p: Planning) -> None:
@@ -112,11 +120,29 @@ def _about(ws, p: Planning) -> None:
 
 def _roadmap(ws, p: Planning) -> None:
     """The initiatives by wave, then what was not scheduled and why."""
-    nxt = write_table(ws, p.roadmap.plan, PLAN_COLUMNS)
+    plan = p.roadmap.plan.assign(kpis=[p.named_kpis(k) for k in p.roadmap.plan["kpis"]])
+    nxt = write_table(ws, plan, PLAN_COLUMNS)
     if len(p.roadmap.unscheduled):
         safe_cell(ws, nxt, 1, "Not scheduled").font = Font(bold=True, size=12)
         write_table(ws, p.roadmap.unscheduled, {"kind": "Kind", "item": "Item", "dimension": "Dimension",
                                                 "reason": "Reason"}, start_row=nxt + 1, freeze=False)
+
+
+def _interim(ws, p: Planning) -> None:
+    """What each KPI should show at the end of the waves that move it; then the KPIs without interim targets, and
+    why."""
+    interim = p.interim.assign(interim_target=p.interim["interim_target"].map(_reading))
+    nxt = write_table(ws, interim, INTERIM_COLUMNS)
+    sc = p.scorecard
+    without = sc[sc["in_scorecard"] & ~sc["kpi"].isin(p.interim["kpi"])] if len(sc) else sc
+    if len(without):
+        safe_cell(ws, nxt, 1, "Without interim targets").font = Font(bold=True, size=12)
+        write_table(ws, without, {"kpi": "Id", "name": "KPI", "interim": "Why"}, start_row=nxt + 1, freeze=False)
+
+
+def _reading(x: float) -> float:
+    """An interim target rounded to one decimal for reading (the exact line is in Planning.interim)."""
+    return round(float(x), 1)
 
 
 def _trajectory(ws, traj: pd.DataFrame) -> None:
