@@ -77,3 +77,14 @@ def test_libreoffice_turns_the_deck_into_a_pdf(deck, tmp_path):
     import pypdf
 
     assert len(pypdf.PdfReader(tmp_path / "deck.pdf").pages) == len(prs.slides)
+
+
+def test_the_scorecard_slide_shows_interim_targets_on_the_way(deck):
+    p, _, prs = deck
+    slide = next(s for s in prs.slides if s.shapes.title.text.startswith("The scorecard"))
+    table = next(sh.table for sh in slide.shapes if sh.has_table)
+    header = [c.text for c in table.rows[0].cells]
+    col = header.index("On the way (end of wave)")
+    csat = p.interim[p.interim["kpi"] == "csat"]
+    row = next(r for r in table.rows if r.cells[0].text == "Customer satisfaction")
+    assert row.cells[col].text.startswith(f"wave {int(csat['wave'].iloc[0])}: {csat['interim_target'].iloc[0]:g}")

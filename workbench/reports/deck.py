@@ -160,10 +160,10 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
 
     if s.scorecard:
         _table(_slide(prs, "The scorecard: how arrival will be measured"),
-               ["KPI", "Baseline", "Target", "Better when", "Owner", "Due"],
-               [[k["name"], _value(k["baseline"], k["unit"]), _value(k["target"], k["unit"]), k["better"] or "-",
-                 k["owner"] or "-", str(k["due"] or "-")] for k in s.scorecard], [3.4, 1.5, 1.5, 2.0, 2.5, 1.4],
-               size=14)
+               ["KPI", "Baseline", "On the way (end of wave)", "Target", "Better when", "Owner", "Due"],
+               [[k["name"], _value(k["baseline"], k["unit"]), k["on_the_way"] or "-", _value(k["target"], k["unit"]),
+                 k["better"] or "-", k["owner"] or "-", str(k["due"] or "-")] for k in s.scorecard],
+               [2.9, 1.2, 2.8, 1.2, 1.4, 1.7, 1.1], size=12)
 
     _bullets(_slide(prs, "Decisions asked of the leadership team"), s.decisions, size=20, numbered=True)
 

@@ -131,6 +131,14 @@ def wave_rows(p: Planning) -> list[dict]:
     return out
 
 
+def on_the_way(interim: pd.DataFrame, kpi: str) -> str:
+    """The KPI's interim targets at the end of each wave that moves it, before its final target: 'wave 1: 74,
+    wave 2: 77' (interpolated from baseline to target along those waves)."""
+    rows = interim[interim["kpi"] == kpi] if len(interim) else interim
+    steps = [f"wave {int(r.wave)}: {r.interim_target:g}" for r in rows.itertuples()][:-1]
+    return ", ".join(steps)
+
+
 def executive_summary(p: Planning, report_date: dt.date) -> Summary:
     finding = strongest(p)
     messages = [standing(p)] + ([finding.sentence] if finding else []) + [top_gaps(p), roadmap_message(p)]
@@ -141,7 +149,8 @@ def executive_summary(p: Planning, report_date: dt.date) -> Summary:
                 "target": f"{int(d.target)} {model.level_named(int(d.target)).name}"}
                for d in dims.itertuples()]
     scorecard = [{"name": k.name, "baseline": k.baseline, "target": k.target, "unit": k.unit or "",
-                  "better": BETTER.get(k.better_when, ""), "owner": k.owner or "", "due": k.due}
+                  "better": BETTER.get(k.better_when, ""), "owner": k.owner or "", "due": k.due,
+                  "on_the_way": on_the_way(p.interim, k.kpi)}
                  for k in p.scorecard[p.scorecard["in_scorecard"]].itertuples()]
     start = p.roadmap.settings.start
     notes = [n for n in [m.start_note(start, report_date, p.engagement.config.roadmap.start is not None)] if n]
