@@ -156,7 +156,7 @@ class MaturityModel(_Strict):
 
     @cached_property
     def question_table(self) -> pd.DataFrame:
-        """One row per question: id, text, scale, weight, leaf area, dimension, top area, order."""
+        """One row per question: id, text, scale, weight, leaf area, dimension, top area, order, help text."""
         rows: list[dict] = []
 
         def walk(areas: list[Area], path: list[Area]) -> None:
@@ -165,7 +165,7 @@ class MaturityModel(_Strict):
                 for q in a.questions:
                     dim = here[self.dimension_depth].id if len(here) > self.dimension_depth else None
                     rows.append(dict(question=q.id, text=q.text, scale=q.scale, weight=q.weight,
-                                     area=a.id, dimension=dim, top=here[0].id, order=len(rows)))
+                                     area=a.id, dimension=dim, top=here[0].id, order=len(rows), help=q.help))
                 walk(a.areas, here)
 
         walk(self.areas, [])

@@ -29,6 +29,7 @@ UNANSWERED_ADVICE = {
 }
 NAME_LABEL, ROLE_LABEL = "Your name (optional)", "Your role"
 COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based column index by header
+TIER_COLUMNS = (COL["Domain"], COL["Dimension"])  # labelled with the model's own tier names
 WIDTHS = {"A": 10, "B": 5, "C": 20, "D": 26, "E": 70, "F": 24, "G": 22, "H": 36, "I": 30}
 NAME_CELL, ROLE_CELL = "D3", "D4"  # labels to their left, in column C (column A is hidden)
 HEADER_ROW = 6  # the table of questions starts below the title, name and role
@@ -56,8 +57,10 @@ def build_workbook(model: MaturityModel, client_name: str, client_id: str, roles
 def _instruction_lines(model: MaturityModel, client_name: str) -> list[tuple[str | None, str | None]]:
     """The instructions as (label, text) lines: what the questionnaire is, how to fill it in, then each answer
     scale's options; (None, None) is a blank line."""
+    rate = ("Optionally rate how important the practice is, and add a comment or evidence."
+            if model.importance_scale else "Optionally add a comment or evidence.")
     lines = [
-        (f"Service maturity questionnaire: {client_name}", None),
+        (f"{model.name} questionnaire: {client_name}", None),
         (None, None),
         ("What this is", f"This questionnaire measures how mature the practices of {client_name} are today, "
                          f"using the model '{model.name}' (version {model.version}). There are no right or "
@@ -65,10 +68,9 @@ def _instruction_lines(model: MaturityModel, client_name: str) -> list[tuple[str
                          "written in policies or what you hope for."),
         ("How to fill it in", "1. On the 'Questionnaire' sheet, pick your role (and, if you wish, type your "
                               "name). 2. For every question pick an answer from the drop-down list in the "
-                              "yellow column. 3. Optionally rate how important the practice is to your "
-                              "customers, and add a comment or evidence. 4. Save the file and return it."),
-        ("Not applicable / Don't know", "Choose these when a question does not apply or when you cannot "
-                                        "judge it. They are left out of the scores, never counted as zero."),
+                              f"yellow column; a hint in brackets under a question says more. 3. {rate} "
+                              "4. Save the file and return it."),
+        *_non_answer_lines(model),
         ("Unanswered questions", UNANSWERED_ADVICE[model.unanswered]),
         ("Confidentiality", "Answers are reported by role group, never by person."),
         (None, None),
@@ -81,6 +83,29 @@ def _instruction_lines(model: MaturityModel, client_name: str) -> list[tuple[str
             lines.append((scale.display_label(opt), opt.description))
         lines.append((None, None))
     return lines
+
+
+def _non_answer_lines(model: MaturityModel) -> list[tuple[str, str]]:
+    """The line on 'Not applicable' and 'Don't know', only for the kinds the model's scales offer."""
+    kinds = {o.kind for sid, s in model.scales.items() if sid != model.importance_scale for o in s.options}
+    labels = {"not_applicable": "Not applicable", "dont_know": "Don't know"}
+    offered = [labels[k] for k in labels if k in kinds]
+    if not offered:
+        return []
+    when = {"Not applicable": "when a question does not apply", "Don't know": "when you cannot judge it"}
+    return [(" / ".join(offered), f"Choose {'these' if len(offered) > 1 else 'it'} "
+                                  f"{' or '.join(when[o] for o in offered)}. "
+                                  f"{'They are' if len(offered) > 1 else 'It is'} left out of the scores, never "
+                                  "counted as zero.")]
+
+
+def headers(model: MaturityModel) -> list[str]:
+    """The question table's header row, its two tier columns named as the model names its tiers."""
+    names = [t.name for t in model.tiers]
+    dim = [t.id for t in model.tiers].index(model.dimension_tier)
+    out = list(HEADERS)
+    out[TIER_COLUMNS[0]], out[TIER_COLUMNS[1]] = (names[0] if dim > 0 else "", names[dim])
+    return out
 
 
 def _write_instructions(ins, model: MaturityModel, client_name: str) -> None:
@@ -134,8 +159,8 @@ def _write_meta(meta, model: MaturityModel, client_id: str) -> None:
 
 def _write_questionnaire(ws, model: MaturityModel, client_name: str, list_ranges: dict[str, str]) -> None:
     """The sheet a respondent fills in: title, name and role, then one row per question below a header row."""
-    _write_respondent_cells(ws, client_name, list_ranges["roles"])
-    _write_question_header(ws)
+    _write_respondent_cells(ws, client_name, model.name, list_ranges["roles"])
+    _write_question_header(ws, model)
     _write_question_rows(ws, model, list_ranges)
     for letter, w in WIDTHS.items():
         ws.column_dimensions[letter].width = w
@@ -145,13 +170,13 @@ def _write_questionnaire(ws, model: MaturityModel, client_name: str, list_ranges
     print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
-def _write_respondent_cells(ws, client_name: str, roles_range: str) -> None:
+def _write_respondent_cells(ws, client_name: str, model_name: str, roles_range: str) -> None:
     """The title, then the name and role labels with their yellow input cells; the role is picked from a list."""
     # openpyxl only when a questionnaire is written: the kernels that score responses never load it
     from openpyxl.styles import Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    safe_cell(ws, 1, 2, f"{client_name}: service maturity questionnaire").font = Font(bold=True, size=TITLE_SIZE)
+    safe_cell(ws, 1, 2, f"{client_name}: {model_name} questionnaire").font = Font(bold=True, size=TITLE_SIZE)
     safe_cell(ws, 3, 3, NAME_LABEL)
     safe_cell(ws, 4, 3, ROLE_LABEL)
     for ref in ("C3", "C4"):
@@ -166,14 +191,14 @@ def _write_respondent_cells(ws, client_name: str, roles_range: str) -> None:
     role_dv.add(ROLE_CELL)
 
 
-def _write_question_header(ws) -> None:
+def _write_question_header(ws, model: MaturityModel) -> None:
     """The header row of the question table: white bold text on dark blue."""
     # openpyxl only when a questionnaire is written: the kernels that score responses never load it
     from openpyxl.styles import Alignment, Font, PatternFill
 
     font, fill = Font(bold=True, color=HEAD_TEXT_COLOUR), PatternFill("solid", fgColor=HEAD_COLOUR)
     wrap = Alignment(**WRAP)
-    for j, h in enumerate(HEADERS, start=1):
+    for j, h in enumerate(headers(model), start=1):
         c = safe_cell(ws, HEADER_ROW, j, h)
         c.font = font
         c.fill = fill
@@ -192,7 +217,9 @@ def _write_question_rows(ws, model: MaturityModel, list_ranges: dict[str, str]) 
     for i, q in enumerate(qt.itertuples(index=False), start=1):
         r = HEADER_ROW + i
         dim = q.dimension
-        values = [q.question, i, areas.loc[q.top, "name"], areas.loc[dim, "name"] if dim else "", q.text]
+        text = f"{q.text}\n({q.help})" if q.help else q.text
+        values = [q.question, i, areas.loc[q.top, "name"] if q.top != dim else "", areas.loc[dim, "name"] if dim else "",
+                  text]
         for j, v in enumerate(values, start=1):
             safe_cell(ws, r, j, v).alignment = wrap
         for name in ("Your answer", "Importance (optional)", "Comment (optional)", "Evidence (optional)"):
@@ -262,7 +289,8 @@ def read_returned(wb, path: Path, source: str) -> tuple[ReturnedWorkbook | None,
         return None, [Problem(source, f"sheet '{SHEET}' has no header row starting with '{HEADERS[0]}'; "
                                       "expected the layout of the questionnaire as sent")]
     found_headers = rows[header_at][:len(HEADERS)]
-    if found_headers != HEADERS:
+    fixed = [h for j, h in enumerate(HEADERS) if j not in TIER_COLUMNS]  # the tier columns carry the model's names
+    if len(found_headers) != len(HEADERS) or [h for j, h in enumerate(found_headers) if j not in TIER_COLUMNS] != fixed:
         return None, [Problem(source, f"sheet '{SHEET}' row {numbers[header_at]}: columns are {found_headers}; "
                                       f"expected {HEADERS} (do not insert, move or delete columns)")]
     out_rows = []

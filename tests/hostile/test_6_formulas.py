@@ -53,7 +53,7 @@ def test_the_questionnaire_and_the_roadmap_workbook_hold_text_never_formulas(tmp
     assert r.returncode == 0, r.stderr
     assert _formulas(tmp_path / "q.xlsx") == []
     values = _values(tmp_path / "q.xlsx")
-    assert f"{LINK}: service maturity questionnaire" in values  # the title cell, B1, as text
+    assert any(v.startswith(f"{LINK}: ") and v.endswith(" questionnaire") for v in values)  # the title, B1, as text
     assert {"@SUM(1+1)*cmd", DDE} <= values                    # Lists!A3 and column D, as text
 
     r = workbench("roadmap", folder, "--xlsx", tmp_path / "roadmap.xlsx")
