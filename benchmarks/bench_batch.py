@@ -21,7 +21,8 @@ produces the three notebooks, the HTML report and the roadmap workbook per clien
   steps) and the CPU the coordinator process (which holds the local cluster's scheduler) spends per client,
   the two figures the README's throughput for N machines is calculated from.
 
-`--engine dask` runs only the fast and dask lines. Prints seconds per client for each line and the ratios the
+`--engine dask` runs only the fast and dask lines. `--engine deliverable --clients 12` runs a fast batch of the
+notebooks, then times each deliverable per client in one warm process: the HTML report, its PDF and the deck. Prints seconds per client for each line and the ratios the
 engines are judged by.
 """
 from __future__ import annotations
@@ -183,6 +184,40 @@ def floor(clients: list[Path], out: Path) -> float:
     return time.perf_counter() - t
 
 
+def deliverables(clients: list[Path], out: Path) -> dict[str, list[float]]:
+    """Seconds per client for each deliverable, in one warm process from the fast run's executed notebooks:
+    the HTML report (nbconvert and the template), the PDF of that HTML (WeasyPrint) and the deck (python-pptx,
+    its chart rendered to PNG). The first client warms every engine up and is not counted."""
+    import datetime as dt
+
+    from workbench.planning import plan_engagement
+    from workbench.reports.deck import write_deck
+    from workbench.reports.report import report_html, warm_up, warm_up_pdf, write_pdf
+    from workbench.reports.summary import executive_summary
+
+    warm_up()
+    warm_up_pdf()
+    times: dict[str, list[float]] = {"html": [], "pdf": [], "pptx": []}
+    today = dt.date.today()
+    for k, folder in enumerate(clients):
+        p = plan_engagement(folder)
+        done = out / p.engagement.config.id
+        executed = sorted(done.glob("0*.ipynb"))
+        s = executive_summary(p, today)
+        t0 = time.perf_counter()
+        html = report_html(p, executed, today, summary=s)
+        t1 = time.perf_counter()
+        write_pdf(html, done / "bench.pdf")
+        t2 = time.perf_counter()
+        write_deck(p, done / "bench.pptx", today, s)
+        t3 = time.perf_counter()
+        if k:
+            times["html"].append(t1 - t0)
+            times["pdf"].append(t2 - t1)
+            times["pptx"].append(t3 - t2)
+    return times
+
+
 def worker_seconds(out: Path) -> float:
     """Seconds of worker time per client: the steps each client's run.json records, averaged."""
     import json
@@ -198,9 +233,11 @@ def main() -> None:
     ap.add_argument("--papermill-sample", type=int, default=10)
     ap.add_argument("--pdf-sample", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--engine", choices=["all", "dask"], default="all",
-                    help="'dask': only the fast and dask lines")
+    ap.add_argument("--engine", choices=["all", "dask", "deliverable"], default="all",
+                    help="'dask': only the fast and dask lines; 'deliverable': only the cost of each format")
     args = ap.parse_args()
+    if args.engine == "deliverable":
+        return deliverable_only(args)
     everything = args.engine == "all"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -244,6 +281,23 @@ def main() -> None:
     if everything:
         print(f"  PDF on top: {(t_with_pdf - t_without_pdf) / args.pdf_sample:5.2f} s per client "
               f"(WeasyPrint, one engine per worker, measured on {args.pdf_sample} clients)")
+
+
+def deliverable_only(args) -> None:
+    """`--engine deliverable`: a fast run of the clients (notebooks only), then HTML, PDF and deck per client."""
+    import statistics
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        clients = make_clients(args.clients, tmp / "clients")
+        workbench_run(tmp / "clients", tmp / "fast", args.jobs, "html")
+        times = deliverables(clients, tmp / "fast")
+    goals = {"html": "", "pdf": "(goal <= 0.8 s)", "pptx": "(goal <= 0.3 s)"}
+    print(f"Each deliverable per client, one warm process, {len(times['html'])} clients (the first warms up):")
+    for fmt, xs in times.items():
+        xs = sorted(xs)
+        p95 = xs[max(0, int(round(0.95 * len(xs))) - 1)]
+        print(f"  {fmt:5s} median {statistics.median(xs):5.2f} s, p95 {p95:5.2f} s {goals[fmt]}")
 
 
 if __name__ == "__main__":
