@@ -376,6 +376,8 @@ class Assessment:
     respondents: pd.DataFrame
     respondent_scores: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    # The answers as scored (with comments and evidence notes), for findings that quote or count them.
+    answers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _categorised(answers: pd.DataFrame) -> pd.DataFrame:
@@ -418,4 +420,5 @@ def assess(answers: pd.DataFrame, model: MaturityModel, roles: pd.DataFrame) -> 
         respondents=respondents,
         respondent_scores=rs,
         notes=notes + data_quality_notes(respondents, questions, model, role_names),
+        answers=answers,
     )
