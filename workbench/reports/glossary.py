@@ -20,6 +20,8 @@ TERMS = [
     ("Wave", "A period of the roadmap (a quarter by default) with a fixed capacity; initiatives start in a wave "
              "once their prerequisites are done."),
     ("Person-weeks", "The effort of an initiative or the capacity of a wave: one person working for one week."),
+    ("Interim target", "A KPI's value expected at the end of a wave on the way to its target: equal steps from the "
+                       "baseline to the target along the waves in which initiatives that move the KPI finish."),
     ("KPI", "A measure on the scorecard that shows whether the organisation is getting where it wants to be, "
             "with a baseline today, a target and a due date."),
 ]
