@@ -18,6 +18,7 @@ Anonymity rules, applied to every quote:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -346,13 +347,14 @@ def role_heatmap(assessment: Assessment, roles: pd.DataFrame | None,
 
 
 def role_shortfalls(assessment: Assessment, targets: pd.DataFrame | pd.Series | Mapping[str, float],
-                    roles: pd.DataFrame | None, *, min_group: int = MIN_GROUP) -> pd.DataFrame:
+                    roles: pd.DataFrame | None, *, min_group: int = MIN_GROUP, digits: int = 2) -> pd.DataFrame:
     """Dimensions that meet their target on average while a role group's mean does not: the average hides
     people who do not see the target reached.
 
     Columns: dimension, name, target, mean (all respondents), role, role_name, n (the group's respondents in
     this dimension), role_mean, shortfall (target minus the group's mean), small_group, sentence. Every role
-    group is checked; `small_group` marks groups under `min_group` people.
+    group is checked; `small_group` marks groups under `min_group` people. The sentence shows scores with
+    `digits` decimals (see fmt_score).
     """
     _check_min_group(min_group)
     cols = ["dimension", "name", "target", "mean", "role", "role_name", "n", "role_mean", "shortfall",
@@ -374,8 +376,9 @@ def role_shortfalls(assessment: Assessment, targets: pd.DataFrame | pd.Series | 
         rows.append(dict(dimension=r.area, name=dims.at[r.area, "name"], target=target, mean=mean, role=r.role,
                          role_name=role_name, n=int(r.n), role_mean=r.mean, shortfall=target - r.mean,
                          small_group=small, _o=order.get(r.role, len(order)),
-                         sentence=f"{dims.at[r.area, 'name']} meets its target on average ({fmt_score(mean)} against "
-                                  f"level {_fmt_level(target)}), but {role_name} ({who}) answers {fmt_score(r.mean)}."))
+                         sentence=f"{dims.at[r.area, 'name']} meets its target on average ({fmt_score(mean, digits)} "
+                                  f"against level {_fmt_level(target)}), but {role_name} ({who}) answers "
+                                  f"{fmt_score(r.mean, digits)}."))
     if not rows:
         return pd.DataFrame(columns=cols)
     out = pd.DataFrame(rows)
@@ -387,13 +390,21 @@ def _fmt_level(level: float) -> str:
     return f"{level:g}"
 
 
-def fmt_score(x: float) -> str:
-    """A score with two decimals that never shows a level or target as reached when it is not: 2.996 reads
-    2.99, not 3.00 (levels and their rounding points sit on whole and half numbers)."""
-    shown = round(x, 2)
+def fmt_score(x: float, digits: int = 2) -> str:
+    """A score with `digits` decimals that never shows a level or target as reached when it is not: 2.996
+    reads 2.99, not 3.00, and with one decimal 2.96 reads 2.9 (levels and their rounding points sit on whole
+    and half numbers)."""
+    shown = round(x, digits)
     if x < shown and (shown * 2) == math.floor(shown * 2):
-        shown -= 0.01
-    return f"{shown:.2f}"
+        shown -= 10.0 ** -digits
+    return f"{shown:.{digits}f}"
+
+
+def _fmt_distance(x: float, digits: int = 2) -> str:
+    """A distance between scores (a gap, a difference): never shown as 0 when it is not (0.04 reads 0.1 with
+    one decimal), so a target not reached never reads as 0 above today's mean."""
+    step = 10.0 ** -digits
+    return f"{max(round(x, digits), step) if x > EPS else 0.0:.{digits}f}"
 
 
 def question_roles(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | None, *,
@@ -460,7 +471,7 @@ def _most_different(scores: pd.DataFrame, order: list[str], min_group: int) -> t
 
 def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | None,
                          targets: pd.DataFrame | pd.Series | Mapping[str, float] | None = None, *,
-                         min_group: int = MIN_GROUP) -> pd.DataFrame:
+                         min_group: int = MIN_GROUP, digits: int = 2) -> pd.DataFrame:
     """A short narrative per dimension, in plain sentences with numbers, from the data alone.
 
     Sentences: the level today and what it looks like (the model's descriptor); how far respondents agree
@@ -471,7 +482,8 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
 
     Columns: dimension, name, n, mean, level, level_name, agreement, agreement_index, role, role_name,
     role_mean, others_mean, role_difference, target, level_text, agreement_text, role_text, next_text,
-    target_text, narrative (the sentences joined).
+    target_text, narrative (the sentences joined). Scores, standard deviations and differences are shown with
+    `digits` decimals (1 for a client's report), the agreement index with two.
     """
     _check_min_group(min_group)
     names = _role_names(roles)
@@ -479,7 +491,9 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
     step = _level_step(model)
     rs = assessment.respondent_scores
     order = _role_order(roles, rs["role"].astype(object))
-    shortfalls = role_shortfalls(assessment, goal, roles, min_group=min_group) if len(goal) else None
+    shortfalls = role_shortfalls(assessment, goal, roles, min_group=min_group, digits=digits) if len(goal) else None
+    score = functools.partial(fmt_score, digits=digits)
+    distance = functools.partial(_fmt_distance, digits=digits)
     rows = []
     for d in assessment.dimensions.itertuples(index=False):
         row = dict(dimension=d.area, name=d.name, n=int(d.n), mean=d.mean, level=d.level, level_name=d.level_name,
@@ -494,7 +508,7 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
             continue
         people = f"{d.n} respondent{'s' if d.n != 1 else ''}"
         level_text = (f"{d.name} is at level {int(d.level)}, {d.level_name}: the mean of {people} is "
-                      f"{fmt_score(d.mean)}.")
+                      f"{score(d.mean)}.")
         if d.descriptor:
             level_text += f" What that looks like: {_sentence(d.descriptor)}"
         if d.n < 2 or pd.isna(d.agreement_index):
@@ -502,9 +516,10 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
         else:
             label, opening = agreement_words(float(d.agreement_index))
             row["agreement"] = label
-            middle = (f"the middle half of the scores is {fmt_score(d.q1)}" if fmt_score(d.q1) == fmt_score(d.q3)
-                      else f"the middle half of the scores lies between {fmt_score(d.q1)} and {fmt_score(d.q3)}")
-            agreement_text = (f"{opening} (agreement index {d.agreement_index:.2f}, standard deviation {d.std:.2f}): "
+            middle = (f"the middle half of the scores is {score(d.q1)}" if score(d.q1) == score(d.q3)
+                      else f"the middle half of the scores lies between {score(d.q1)} and {score(d.q3)}")
+            agreement_text = (f"{opening} (agreement index {d.agreement_index:.2f}, standard deviation "
+                              f"{d.std:.{digits}f}): "
                               f"{middle}.")
         scores = rs[rs["area"] == d.area][["role", "score"]].astype({"role": object})
         best = _most_different(scores, order, min_group)
@@ -518,10 +533,10 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
                        role_difference=diff)
             if abs(diff) < ROLES_ALIKE * step:
                 role_text = (f"The role groups see it much alike: none differs from the other respondents by more "
-                             f"than {abs(diff):.2f}.")
+                             f"than {abs(diff):.{digits}f}.")
             else:
-                role_text = (f"{names.get(role, role)} differs most from the other respondents: {fmt_score(mine)} "
-                             f"against {fmt_score(others)}, {abs(diff):.2f} {'higher' if diff > 0 else 'lower'}.")
+                role_text = (f"{names.get(role, role)} differs most from the other respondents: {score(mine)} "
+                             f"against {score(others)}, {distance(abs(diff))} {'higher' if diff > 0 else 'lower'}.")
         if d.next_level is not None and not pd.isna(d.next_level):
             next_text = f"To reach level {int(d.next_level)}, {d.next_level_name}: " + (
                 _sentence(d.next_descriptor) if d.next_descriptor else "see the model's description of that level.")
@@ -530,23 +545,23 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
         hidden = None if shortfalls is None else shortfalls[(shortfalls["dimension"] == d.area)
                                                             & ~shortfalls["small_group"].astype(bool)]
         row.update(level_text=level_text, agreement_text=agreement_text, role_text=role_text, next_text=next_text,
-                   target_text=_target_text(d, row["target"], hidden))
+                   target_text=_target_text(d, row["target"], hidden, digits))
         row["narrative"] = _join(row)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _target_text(d, target: float, hidden: pd.DataFrame | None) -> str:
+def _target_text(d, target: float, hidden: pd.DataFrame | None, digits: int = 2) -> str:
     if pd.isna(target):
         return ""
     level = _fmt_level(target)
     if pd.isna(d.mean):
         return f"Its target is level {level}."
     if d.mean < target - EPS:
-        return f"Its target is level {level}, {target - d.mean:.2f} above today's mean."
+        return f"Its target is level {level}, {_fmt_distance(target - d.mean, digits)} above today's mean."
     if hidden is None or hidden.empty:
         return f"It meets its target, level {level}."
-    who = " and ".join(f"{h.role_name} answers {fmt_score(h.role_mean)}" for h in hidden.itertuples(index=False))
+    who = " and ".join(f"{h.role_name} answers {fmt_score(h.role_mean, digits)}" for h in hidden.itertuples(index=False))
     return f"It meets its target, level {level}, on average, but {who}."
 
 

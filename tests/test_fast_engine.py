@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from conftest import EXAMPLES, EXE, ROOT, client_ids, run
 from test_batch import client_copy
 
-MARKER = "Zq7canaryXw"  # in one client's name, scope and answers; nowhere else
+MARKER = "Zq7canaryXw"  # in one client's name, scope, vision and answers; nowhere else
 
 # Appended to every notebook for the isolation test: look through everything the kernel holds (every string
 # reachable from the interpreter's objects, its environment and its open files) for the canary's marker.
@@ -56,6 +56,8 @@ def isolation_notebooks(tmp_path):
 def mark_canary(folder):
     text = (folder / "client.yaml").read_text()
     text = re.sub(r"^scope: .*$", f'scope: "Scope {MARKER} only"', text, flags=re.M)
+    # part 1 shows the vision (the client's facts are on the report's cover, not in the notebook)
+    text = re.sub(r"^  statement: .*$", f'  statement: "Vision {MARKER} first"', text, flags=re.M)
     (folder / "client.yaml").write_text(text)
     answers = folder / "responses" / "survey-export-2026-09.csv"
     raw = answers.read_bytes().decode("utf-8-sig").splitlines()

@@ -21,6 +21,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from assessment.findings import fmt_score
+
 matplotlib.rcParams.update({
     "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
     "axes.spines.right": False, "svg.hashsalt": "maturity-workbench", "font.family": "DejaVu Sans",
@@ -147,23 +149,117 @@ def radar(names: list[str], current: list[float], target: list[float], levels: l
     return fig
 
 
-def role_heatmap(by_role: pd.DataFrame, dimension_names: dict[str, str], role_names: dict[str, str],
-                 levels: list) -> Figure:
-    """Mean score per dimension (rows) and role group (columns), with the value in every cell."""
-    table = by_role[by_role["area"].isin(dimension_names)].pivot(index="area", columns="role", values="mean")
-    table = table.reindex(index=list(dimension_names), columns=[r for r in role_names if r in table.columns])
-    fig = _figure(6.8, 0.42 * len(table) + 1.6)
+def profile_chart(dims: pd.DataFrame, levels: list) -> Figure:
+    """Today's mean per dimension against its target, one row each in the model's order: a dot for today
+    (labelled with its score), a bar mark for the target, a line for the distance between them."""
+    d = dims.iloc[::-1]
+    fig = _figure(PAGE_WIDTH, _rows_height(len(d), 0.9, per_row=0.155))
+    ax = fig.add_subplot()
+    y = np.arange(len(d))
+    current, target = d["current"].to_numpy(dtype=float), d["target"].to_numpy(dtype=float)
+    ax.hlines(y, current, target, color=GREY, linewidth=1.5, zorder=1)
+    ax.scatter(target, y, marker="|", s=160, linewidths=2.5, color=ORANGE, zorder=2, label="target")
+    met = current >= target - 1e-9
+    ax.scatter(current[~met], y[~met], color=BLUE, s=36, zorder=3, label="today, below target")
+    ax.scatter(current[met], y[met], color=GREEN, marker="D", s=30, zorder=3, label="today, at or above target")
+    for yi, c, t in zip(y, current, target):
+        if np.isnan(c):
+            ax.text(levels[0].value, yi, "no score", va="center", fontsize=8, color="#555555")
+            continue
+        right = not np.isnan(t) and c >= t  # the label goes on the side away from the target
+        ax.annotate(fmt_score(c, 1), (c, yi), xytext=(7 if right else -7, 0), textcoords="offset points",
+                    ha="left" if right else "right", va="center", fontsize=8, color="#333333")
+    ax.set_yticks(y, d["name"], fontsize=8)
+    ax.set_ylim(-0.6, len(d) - 0.4)
+    _level_axis(ax, levels)
+    ax.set_xlim(levels[0].value - 0.35, levels[-1].value + 0.15)  # room for a label left of a level-1 score
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.8, zorder=0)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
+    ax.set_title("Today's mean score against the target, per dimension", pad=22)
+    return fig
+
+
+# Below target: orange, darker the further below; at or above: blue, darker the further above (PuOr-like,
+# readable with the common forms of colour blindness). The two ramps meet at the target without a white
+# middle, so a cell a hair below the target never looks like one that reached it.
+_BELOW = matplotlib.colors.LinearSegmentedColormap.from_list("below", ["#B35806", "#FDD5A8"])
+_ABOVE = matplotlib.colors.LinearSegmentedColormap.from_list("above", ["#C9DDF0", "#2166AC"])
+TARGET_CMAP = ListedColormap(np.vstack([_BELOW(np.linspace(0, 1, 128)), _ABOVE(np.linspace(0, 1, 128))]),
+                             name="below-above-target")
+
+
+def role_heatmap(heat: pd.DataFrame, groups: pd.DataFrame, levels: list, min_group: int = 3) -> Figure:
+    """Mean score per dimension (rows) and role group (columns), then all respondents and the target.
+
+    `heat` is assessment.findings.role_heatmap (dimension, name, one column per role group id, all, target);
+    `groups` is assessment.findings.role_groups (role, name, respondents, small_group). Cells are coloured by
+    the score minus the dimension's target, on one scale for every row: orange below the target, blue at or
+    above it. Groups flagged small_group (under `min_group` people) are hatched and marked in their heading."""
+    roles = [r for r in groups["role"] if r in heat.columns]
+    size = dict(zip(groups["role"], groups["respondents"]))
+    small = dict(zip(groups["role"], groups["small_group"].astype(bool)))
+    names = dict(zip(groups["role"], groups["name"]))
+    scores = heat[roles + ["all"]].to_numpy(dtype=float)
+    target = heat["target"].to_numpy(dtype=float)
+    has_target = not np.isnan(target).all()
+    cols = len(roles) + 1 + has_target
+    fig = _figure(PAGE_WIDTH, _rows_height(len(heat), 1.15, per_row=0.2))
     ax = fig.add_subplot()
     lo, hi = levels[0].value, levels[-1].value
-    im = ax.imshow(table.to_numpy(dtype=float), cmap="cividis", vmin=lo, vmax=hi, aspect="auto", interpolation="none")
-    ax.set_xticks(range(len(table.columns)), [role_names[r] for r in table.columns])
-    ax.set_yticks(range(len(table)), [dimension_names[d] for d in table.index])
-    for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
-        if not np.isnan(v):
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
-                    color="white" if v < lo + (hi - lo) * 0.55 else "black")
+    if has_target:
+        diff = scores - target[:, None]
+        below = max(2.0, -np.nanmin(diff, initial=0.0))
+        above = max(1.0, np.nanmax(diff, initial=0.0))
+        norm = matplotlib.colors.TwoSlopeNorm(vcenter=0.0, vmin=-below, vmax=above)
+        colours = TARGET_CMAP(norm(np.where(np.isnan(diff), 0.0, diff)))
+    else:  # no targets: shade by level
+        colours = matplotlib.colormaps["Blues"]((scores - lo) / max(hi - lo, 1) * 0.8 + 0.1)
+    colours[np.isnan(scores)] = matplotlib.colors.to_rgba("white")
+    image = np.ones((len(heat), cols, 4))
+    image[:, :scores.shape[1]] = colours
+    if has_target:
+        image[:, -1] = matplotlib.colors.to_rgba("#EFEFEF")
+    ax.imshow(image, aspect="auto", interpolation="none")
+    for (i, j), v in np.ndenumerate(scores):
+        if np.isnan(v):
+            ax.text(j, i, "–", ha="center", va="center", fontsize=8, color="#555555")
+            continue
+        r, g, b, _ = colours[i, j]
+        dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
+        ax.text(j, i, fmt_score(v, 1), ha="center", va="center", fontsize=8,
+                color="white" if dark else "black", fontweight="bold" if j == len(roles) else None)
+    if has_target:
+        for i, t in enumerate(target):
+            ax.text(cols - 1, i, "" if np.isnan(t) else f"{t:g}", ha="center", va="center", fontsize=8,
+                    fontweight="bold")
+    for j, role in enumerate(roles):
+        if small[role]:
+            ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, -0.5), 1, len(heat), fill=False, hatch="///",
+                                                      edgecolor="#777777", linewidth=0))
+    for x in range(1, cols):  # white rules between the columns; a wider one before "All respondents"
+        ax.axvline(x - 0.5, color="white", linewidth=2.5 if x in (len(roles), len(roles) + 1) else 1)
+    for yy in range(1, len(heat)):
+        ax.axhline(yy - 0.5, color="white", linewidth=1)
+    heads = [_wrap(names[r], 13) + f"\nn={size[r]}" + (", too few" if small[r] else "") for r in roles]
+    heads += [f"All\nn={int(groups['respondents'].sum())}"] + (["Target"] if has_target else [])
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(cols), heads, fontsize=8)
+    ax.tick_params(axis="x", length=0, pad=3)
+    ax.set_yticks(range(len(heat)), heat["name"], fontsize=8)
+    ax.tick_params(axis="y", length=0)
     ax.spines[:].set_visible(False)
-    fig.colorbar(im, cax=fig.add_axes((0.9, 0.1, 0.02, 0.8)), label="mean score")  # placed by _fit
+    handles = []
+    if has_target:
+        handles += [Patch(color=TARGET_CMAP(0.2), label="below the target"),
+                    Patch(color=TARGET_CMAP(0.8), label="at or above it (darker: further from it)")]
+    if any(small.values()):
+        handles.append(Patch(facecolor="white", edgecolor="#777777", hatch="///",
+                             label=f"fewer than {min_group} people"))
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), frameon=False,
+                  fontsize=8, handlelength=1.2, borderaxespad=0.3, columnspacing=1.2)
     ax.set_title("How each role group sees each dimension")
     return fig
 
@@ -207,6 +303,15 @@ def perception_gap_chart(gap: pd.DataFrame, levels: list) -> Figure:
     return fig
 
 
+PAGE_WIDTH = 7.0  # inches: an A4 portrait page's text width (182 mm) with a little to spare, so print is 1:1
+ROW = 0.2  # inches per bar or row: 9 pt labels with room between them
+
+
+def _rows_height(rows: int, frame: float, per_row: float = ROW) -> float:
+    """A chart's height from its rows and the room for its title, legend and axis (`frame`, inches)."""
+    return per_row * max(rows, 1) + frame
+
+
 def _nothing(text: str) -> Figure:
     """A one-line chart saying why there is nothing to draw (rather than an empty or broken chart)."""
     fig = _figure(7.2, 0.6)
@@ -216,85 +321,154 @@ def _nothing(text: str) -> Figure:
     return fig
 
 
+def _place_labels(ax, xy: np.ndarray, labels: list[str], renderer, avoid: list, lines: list) -> None:
+    """Labels beside their points, covering no other label, no point and no box in `avoid` (display
+    coordinates): each takes the first free place of eight around its point, nearer ones first, and crosses
+    none of the boxes in `lines` where it can; a label set away from its point gets a thin leader line."""
+    inside = ax.get_window_extent(renderer)
+    points = [matplotlib.transforms.Bbox.from_bounds(px - 4, py - 4, 8, 8) for px, py in ax.transData.transform(xy)]
+    directions = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
+                  (0, -1, "center", "top"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
+                  (1, -1, "left", "top"), (-1, -1, "right", "top"))
+    style = {"fontsize": 8, "color": "#333333", "textcoords": "offset points"}
+    taken = list(avoid)
+    for k, ((x, y), label) in enumerate(zip(xy, labels)):
+        others = taken + points[:k] + points[k + 1:]
+        place = None
+        for blocked in (others + lines, others):
+            for distance in (5, 14, 26):
+                for dx, dy, ha, va in directions:
+                    text = ax.annotate(label, (x, y), xytext=(dx * distance, dy * distance), ha=ha, va=va, **style)
+                    box = text.get_window_extent(renderer).padded(2.5)  # room for the final layout's small shifts
+                    text.remove()
+                    if (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
+                            and not any(box.overlaps(b) for b in blocked)):
+                        place = (dx * distance, dy * distance, ha, va, distance)
+                        break
+                if place:
+                    break
+            if place:
+                break
+        ox, oy, ha, va, distance = place or (5, 0, "left", "center", 5)  # nowhere free: right of the point
+        leader = {"arrowprops": {"arrowstyle": "-", "color": GREY, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 4}}
+        text = ax.annotate(label, (x, y), xytext=(ox, oy), ha=ha, va=va, **style, **(leader if distance > 5 else {}))
+        taken.append(matplotlib.text.Text.get_window_extent(text, renderer).padded(1.5))
+
+
 def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, str]) -> Figure:
-    """Questions placed by importance and performance; the top-left quadrant comes first."""
+    """Dimensions placed by how important their questions are to respondents and how well they are done, each
+    point named; the lines are the means over all rated questions, so the top-left quadrant (important, done
+    less well than most) is where to concentrate."""
     if ip.empty:
         return _nothing("Respondents did not rate importance")
-    fig = _figure(7.2, 5.4)
-    ax = fig.add_subplot()
-    dims = list(dict.fromkeys(ip["dimension"]))
-    markers = "osD^vP*Xph<>"
-    for k, d in enumerate(dims):
-        part = ip[ip["dimension"] == d]
-        ax.scatter(part["performance"], part["importance"], s=36, marker=markers[k % len(markers)],
-                   color=ROLE_COLOURS[k % len(ROLE_COLOURS)], label=dimension_names.get(d, d), alpha=0.9)
+    by_dim = (ip.groupby("dimension", sort=False)[["importance", "performance"]].mean()
+              .reindex([d for d in dimension_names if d in set(ip["dimension"])]).dropna())
     mx, my = ip["performance"].mean(), ip["importance"].mean()
-    ax.axvline(mx, color=GREY, linewidth=1, linestyle="--")
-    ax.axhline(my, color=GREY, linewidth=1, linestyle="--")
-    for x, y, text, ha in ((0.02, 0.98, "Concentrate here", "left"), (0.98, 0.98, "Keep up the good work", "right"),
-                           (0.02, 0.02, "Low priority", "left"), (0.98, 0.02, "Possible overkill", "right")):
-        ax.text(x, y, text, transform=ax.transAxes, ha=ha, va="top" if y > 0.5 else "bottom", fontsize=9,
-                fontweight="bold", color=VERMILION if text == "Concentrate here" else GREY)
-    ax.set_xlabel("Performance (share of the answer scale reached)")
-    ax.set_ylabel("Importance (mean rating)")
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=7)
-    ax.set_title("Importance against performance, per question")
+    fig = _figure(PAGE_WIDTH, 3.4)
+    ax = fig.add_subplot()
+    focus = ((by_dim["importance"] >= my) & (by_dim["performance"] < mx)).to_numpy()
+    ax.scatter(by_dim["performance"][~focus], by_dim["importance"][~focus], s=30, color=BLUE, zorder=3)
+    ax.scatter(by_dim["performance"][focus], by_dim["importance"][focus], s=36, color=VERMILION, marker="D", zorder=3)
+    ax.axvline(mx, color=GREY, linewidth=1, linestyle="--", zorder=1)
+    ax.axhline(my, color=GREY, linewidth=1, linestyle="--", zorder=1)
+    px, py = by_dim["performance"], by_dim["importance"]
+    xr, yr = max(px.max() - px.min(), 0.1), max(py.max() - py.min(), 0.3)
+    ax.set_xlim(min(px.min(), mx) - 0.35 * xr, max(px.max(), mx) + 0.35 * xr)
+    ax.set_ylim(min(py.min(), my) - 0.3 * yr, max(py.max(), my) + 0.3 * yr)
+    ax.set_xlabel("Performance: share of the answer scale reached (mean of the dimension's questions)", fontsize=8)
+    ax.set_ylabel("Importance: mean rating", fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_title("Importance against performance, per dimension")
+    renderer = fig.canvas.get_renderer()
+    _fit(fig, renderer)  # the axes where they will be drawn, so labels are placed in their final room
+    corners = []
+    for x, y, text, ha in ((0.01, 0.99, "Concentrate here", "left"), (0.99, 0.99, "Keep up the good work", "right"),
+                           (0.01, 0.01, "Low priority", "left"), (0.99, 0.01, "Possible overkill", "right")):
+        t = ax.text(x, y, text, transform=ax.transAxes, ha=ha, va="top" if y > 0.5 else "bottom", fontsize=8,
+                    fontweight="bold", color=VERMILION if text == "Concentrate here" else "#666666")
+        corners.append(t.get_window_extent(renderer).padded(2))
+    inside = ax.get_window_extent(renderer)
+    (vx, hy), = ax.transData.transform([(mx, my)])
+    lines = [matplotlib.transforms.Bbox.from_extents(vx - 1, inside.y0, vx + 1, inside.y1),
+             matplotlib.transforms.Bbox.from_extents(inside.x0, hy - 1, inside.x1, hy + 1)]
+    _place_labels(ax, by_dim[["performance", "importance"]].to_numpy(),
+                  [_wrap(dimension_names[d], 20) for d in by_dim.index], renderer, corners, lines)
     return fig
 
 
 def target_chart(targets: pd.DataFrame, levels: list) -> Figure:
     """The envisioned level per dimension, coloured by its layer in the customer driver tree."""
     t = targets.iloc[::-1]
-    fig = _figure(7.2, 0.36 * len(t) + 1.4)
+    fig = _figure(PAGE_WIDTH, _rows_height(len(t), 0.8, per_row=0.17))
     ax = fig.add_subplot()
     colours = [LAYER_COLOURS.get(layer, GREY) for layer in t["layer"]]
-    ax.barh(t["name"], t["target"], color=colours, left=0)
+    ax.barh(t["name"], t["target"], color=colours, left=0, height=0.7)
+    ax.tick_params(axis="y", labelsize=8)
     _level_axis(ax, levels)
+    ax.set_xticks([lv.value for lv in levels], [_wrap(f"{lv.value} {lv.name}", 14) for lv in levels], fontsize=8)
     ax.set_xlim(levels[0].value - 0.1 if levels[0].value > 0 else 0, levels[-1].value + 0.1)
     handles = [Patch(color=c, label=f"{k} ({'foundations' if k == 'roots' else 'competence' if k == 'trunk' else 'relationship'})")
                for k, c in LAYER_COLOURS.items() if k in set(t["layer"])]
-    if handles:
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
-    ax.set_title("Target level per dimension", pad=26)
+    if handles:  # centred on the page, not on the axes: beside long dimension names it would run off the right
+        across = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), bbox_transform=across, ncol=3,
+                  frameon=False, fontsize=8)
+    ax.set_title("Target level per dimension", pad=24 if handles else 6)
     return fig
 
 
 def priority_chart(gaps: pd.DataFrame) -> Figure:
     """Why each gap ranks where it does: the weighted components of its priority, stacked."""
     g = gaps[gaps["priority"] > 0].iloc[::-1]
-    fig = _figure(7.2, 0.38 * max(len(g), 1) + 1.5)
+    if g.empty:
+        return _nothing("No dimension is below its target: there is no gap to rank")
+    fig = _figure(PAGE_WIDTH, _rows_height(len(g), 1.0, per_row=0.17))
     ax = fig.add_subplot()
     left = np.zeros(len(g))
     for col, colour, label in (("w_gap", BLUE, "size of the gap"), ("w_importance", ORANGE, "importance"),
-                               ("w_foundation", GREEN, "foundation (roots first)"),
+                               ("w_foundation", GREEN, "foundation (roots first)" if g["layer"].notna().any()
+                                else "foundation"),
                                ("w_disagreement", PURPLE, "leaders and front line disagree")):
-        ax.barh(g["name"], g[col], left=left, color=colour, label=label)
+        ax.barh(g["name"], g[col], left=left, color=colour, label=label, height=0.7)
         left += g[col].to_numpy()
-    ax.set_xlabel("priority score")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
-    ax.set_title("What makes each gap a priority", pad=34)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel("priority (the longer the bar, the sooner the gap is closed)")
+    across = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)  # centred on the page
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), bbox_transform=across, ncol=4, frameon=False,
+              fontsize=8, handlelength=1.5, columnspacing=1.2)
+    ax.set_title("What makes each gap a priority", pad=20)
     return fig
 
 
 def gantt(plan: pd.DataFrame, waves: pd.DataFrame) -> Figure:
     """The roadmap as a Gantt chart: one bar per initiative, waves shaded, quick wins marked."""
+    if plan.empty:
+        return _nothing("No initiative is planned, so there is no roadmap to draw")
     p = plan.iloc[::-1]
-    fig = _figure(8.0, 0.3 * max(len(p), 1) + 1.6)
+    fig = _figure(PAGE_WIDTH, _rows_height(len(p), 1.0, per_row=0.16))
     ax = fig.add_subplot()
+    crowded = len(waves) > 6  # then only the first wave says "Wave", the others their number
     for k, w in enumerate(waves.itertuples(index=False)):
         ax.axvspan(pd.Timestamp(w.start), pd.Timestamp(w.end), color="#F2F2F2" if k % 2 else "white", zorder=0)
-        ax.text(pd.Timestamp(w.start) + (pd.Timestamp(w.end) - pd.Timestamp(w.start)) / 2, 1.0, f"Wave {w.wave}",
-                transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=8, color=GREY)
+        ax.text(pd.Timestamp(w.start) + (pd.Timestamp(w.end) - pd.Timestamp(w.start)) / 2, 1.0,
+                f"{w.wave}" if crowded and k else f"Wave {w.wave}",
+                transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=8, color="#555555")
     for y, r in enumerate(p.itertuples(index=False)):
         start, end = pd.Timestamp(r.start), pd.Timestamp(r.end) + pd.Timedelta(days=1)
-        ax.barh(y, end - start, left=start, color=ORANGE if r.quick_win else BLUE, height=0.6, zorder=2)
-    ax.set_yticks(range(len(p)), [textwrap.shorten(t, 48, placeholder="...") for t in p["title"]])
-    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+        ax.barh(y, end - start, left=start, color=ORANGE if r.quick_win else BLUE, height=0.65, zorder=2)
+    ax.set_yticks(range(len(p)), [textwrap.shorten(t, 52, placeholder="…") for t in p["title"]], fontsize=8)
+    ax.set_ylim(-0.6, len(p) - 0.4)
+    months = (pd.Timestamp(waves["end"].max()) - pd.Timestamp(waves["start"].min())).days / 30.4
+    step = next((m for m in (3, 6) if months / m <= 6), 12)  # at most about six dates along the axis
+    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=range(1, 13, step)))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+    ax.tick_params(axis="x", labelsize=8)
+    # below the date labels, whatever the chart's height: anchored in inches from the axes' bottom edge
+    below = ax.transAxes + matplotlib.transforms.ScaledTranslation(0, -0.28, fig.dpi_scale_trans)
     ax.legend(handles=[Patch(color=BLUE, label="initiative"), Patch(color=ORANGE, label="quick win")],
-              loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, frameon=False)
-    ax.set_title("The roadmap, wave by wave", pad=18)
+              loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below, ncol=2, frameon=False, fontsize=8)
+    ax.set_title("The roadmap, wave by wave", pad=16)
     return fig
 
 
@@ -305,7 +479,7 @@ def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
     wide = trajectory.pivot_table(index="name", columns="wave", values="level", sort=False)
     target = trajectory.drop_duplicates("name").set_index("name")["target"].reindex(wide.index)
     data = np.column_stack([wide.to_numpy(dtype=float), target.to_numpy(dtype=float)])
-    fig = _figure(7.2, 0.38 * len(wide) + 1.5)
+    fig = _figure(PAGE_WIDTH, _rows_height(len(wide), 0.85, per_row=0.18))
     ax = fig.add_subplot()
     lo, hi = levels[0].value, levels[-1].value
     cmap = ListedColormap(LEVEL_CMAP.colors[:hi - lo + 1]) if hi - lo + 1 <= 5 else "Blues"

@@ -41,12 +41,73 @@ def heading(text: str, level: int = 2) -> None:
 
 
 def paragraph(text: str) -> None:
-    display(HTML(f"<p>{esc(text)}</p>"))
+    """A paragraph of text; nothing at all when the text is empty (a section with nothing to add)."""
+    if text:
+        display(HTML(f"<p>{esc(text)}</p>"))
 
 
 def callout(title: str, text: str) -> None:
     display(HTML(f'<div class="wb-callout"><div class="wb-callout-title">{esc(title)}</div>'
                  f"<div>{esc(text) or '<em>not written yet</em>'}</div></div>"))
+
+
+def callout_list(title: str, items: Iterable[str], empty: str = "") -> None:
+    """A callout whose body is a list; `empty` as a plain line when there are no items (nothing when empty)."""
+    items = list(items)
+    if not items:
+        paragraph(empty)
+        return
+    display(HTML(f'<div class="wb-callout"><div class="wb-callout-title">{esc(title)}</div><ul>'
+                 + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul></div>"))
+
+
+# The report's stylesheet keeps every notebook output on one page (right for a chart or a short table). A long
+# finding or table marked wb-flow may break between lines and rows instead, so it starts where the page has
+# room rather than leaving half a page empty; a finding's heading stays with its first lines (and close to
+# them) and a quote stays whole. A reference table marked wb-small prints at 8 pt. Carried by the outputs that need it (nothing else on
+# the page changes); report.css could hold it.
+SMALL_TABLE_PT = 8.0
+FLOW_STYLE = ("<style>.output_subarea:has(.wb-flow) { break-inside: auto; } "
+              ".wb-flow h3 { break-after: avoid; margin: 0.9em 0 0.25em; } "
+              ".wb-flow blockquote { break-inside: avoid; margin: 0.35em 0 0.35em 1.5em; } "
+              f".wb-small .wb-table {{ font-size: {SMALL_TABLE_PT:g}pt; }}</style>")
+
+
+def grouped_table(df: pd.DataFrame, by: str, columns: dict[str, str], formats: dict[str, str] | None = None,
+                  widths: dict[str, str] | None = None, heading: str = "", text: str = "", small: bool = False,
+                  empty: str = "Nothing to show.") -> None:
+    """One table with a heading row before each group of rows (the values of column `by`, in order of first
+    appearance), under an optional section `heading` and `text`. Print breaks it between any two rows (it
+    flows: see FLOW_STYLE) and repeats the column headings on each page, but never right after a heading.
+    `small`: at SMALL_TABLE_PT, for reference material."""
+    top = (f"<h2>{esc(heading)}</h2>" if heading else "") + (f'<p style="break-after: avoid">{esc(text)}</p>'
+                                                             if text else "")
+    if df.empty:
+        display(HTML(top + f"<p>{esc(empty)}</p>"))
+        return
+    parts = [table_html(part, columns, formats, empty, widths) for _, part in df.groupby(by, sort=False, dropna=False)]
+    head = parts[0][:parts[0].index("<tbody>")]
+    rows = "".join(f'<tr style="break-after: avoid"><td class="txt" colspan="{len(columns)}"><strong>{esc(key)}'
+                   f"</strong></td></tr>" + part[part.index("<tbody>") + 7:part.index("</tbody>")]
+                   for key, part in zip(dict.fromkeys(df[by]), parts))
+    display(HTML(f'{FLOW_STYLE}<div class="wb-flow{" wb-small" if small else ""}">{top}{head}<tbody>{rows}'
+                 "</tbody></table></div>"))
+
+
+def quote_html(text: str, attribution: str, label: str = "") -> str:
+    """Someone's own words in a blockquote: “text” — attribution, with an optional lead-in ('Evidence:')."""
+    lead = f'<span class="muted">{esc(label)}</span> ' if label else ""
+    return (f"<blockquote>{lead}\u201c{esc(text)}\u201d "
+            f'<span class="muted">\u2014\u00a0{esc(attribution)}</span></blockquote>')
+
+
+def finding(title: str, text: str, quotes: Iterable[tuple[str, str, str]] = (), note: str = "") -> None:
+    """One finding: a heading (with a short `note` beside it), the text, and the quotes given as (label, text,
+    attribution); no quote area when there are none. In print it flows (see FLOW_STYLE)."""
+    aside = f' <span class="muted">{esc(note)}</span>' if note else ""
+    # the text in a div, not a p: the full width of the page (a p stops at 48em), a tenth shorter in print
+    display(HTML(f'{FLOW_STYLE}<div class="wb-flow"><h3>{esc(title)}{aside}</h3><div>{esc(text)}</div>'
+                 + "".join(quote_html(t, who, label) for label, t, who in quotes) + "</div>"))
 
 
 def bullets(items: Iterable[str], empty: str = "None.") -> None:
@@ -74,17 +135,38 @@ def facts(pairs: list[tuple[str, object]]) -> None:
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
-          empty: str = "Nothing to show.") -> None:
-    """A table of the chosen columns under readable headers; numbers formatted, text escaped."""
-    display(HTML(table_html(df, columns, formats, empty)))
+          empty: str = "Nothing to show.", widths: dict[str, str] | None = None) -> None:
+    """A table of the chosen columns under readable headers; numbers formatted, text escaped; `widths` fixes
+    the share of the width of some columns ({"title": "40%"}), the others share the rest."""
+    display(HTML(table_html(df, columns, formats, empty, widths)))
+
+
+def table_in_parts(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
+                   empty: str = "Nothing to show.", widths: dict[str, str] | None = None, by: str | None = None,
+                   rows: int | None = None, titles: dict | None = None) -> None:
+    """The table as one table per value of column `by` (e.g. per wave) or in parts of at most `rows` rows (all of
+    about the same length), each with the header, the same column widths and the part's title from `titles` if
+    it has one. In print a part starts wherever the page has room, instead of the whole table moving to the next
+    page and leaving a gap behind."""
+    if df.empty:
+        table(df, columns, formats, empty, widths)
+    size = math.ceil(len(df) / math.ceil(len(df) / rows)) if rows and len(df) else max(len(df), 1)  # parts alike
+    keys = df[by] if by else pd.Series(range(len(df)), index=df.index) // size
+    for key, part in df.groupby(keys, sort=False, dropna=False):
+        title = (titles or {}).get(key)
+        display(HTML((f"<p><strong>{esc(title)}</strong></p>" if title else "")
+                     + table_html(part, columns, formats, empty, widths)))
 
 
 def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
-               empty: str = "Nothing to show.") -> str:
+               empty: str = "Nothing to show.", widths: dict[str, str] | None = None) -> str:
     if df.empty:
         return f"<p>{esc(empty)}</p>"
     formats = formats or {}
     head = "".join(f"<th>{esc(h)}</th>" for h in columns.values())
+    if widths:
+        head = "".join(f'<th style="width: {esc(widths[c])}">{esc(h)}</th>' if c in widths else f"<th>{esc(h)}</th>"
+                       for c, h in columns.items())
     body = []
     for row in df[list(columns)].itertuples(index=False):
         cells = []
@@ -99,7 +181,8 @@ def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str
             num = isinstance(v, (int, float)) and not isinstance(v, bool)
             cells.append(f'<td class="{"num" if num else "txt"}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="wb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    fixed = ' style="table-layout: fixed"' if widths else ""
+    return f'<table class="wb-table"{fixed}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def interactive() -> bool:
