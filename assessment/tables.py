@@ -237,6 +237,7 @@ def _why(exc: BaseException) -> str:
 
 
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+_CLOSE = re.compile(rb"\s*</(?:[A-Za-z_][\w.-]*:)?c\s*>")  # a cell element closed at once: no value
 _REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})?\$?(\d+)?["']""")
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -316,8 +317,8 @@ def _extent_of_every_cell(xml: bytes) -> float:
 
 
 def _used_range(xml: bytes) -> tuple[int, int, str]:
-    """(rows, columns, farthest cell) of a worksheet's cells that hold something (not self-closing elements,
-    which carry only a style). Positions without an `r` attribute follow the previous row or cell."""
+    """(rows, columns, farthest cell) of a worksheet's cells that hold something (not empty elements, self-closing
+    or closed at once, which carry only a style: openpyxl with lxml 6 writes the second form). Positions without an `r` attribute follow the previous row or cell."""
     row = col = 0
     max_row = max_col = 0
     far_row = far_col = ""
@@ -333,7 +334,7 @@ def _used_range(xml: bytes) -> tuple[int, int, str]:
                 row = int(ref.group(2))
         else:
             col += 1
-        if m.group(3):  # <c r="X9" s="1"/>: formatting only
+        if m.group(3) or _CLOSE.match(xml, m.end()):  # <c r="X9" s="1"/> or <c ...></c>: formatting only
             continue
         if row > max_row:
             max_row, far_row = row, f"{_col_letter(col - 1)}{row}"
