@@ -10,7 +10,6 @@ import contextlib
 import csv
 import io
 import itertools
-import signal
 import shutil
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from hostile_inputs import ALIAS_BOMB, BRIGHTLOOP, BRIGHTLOOP_CSV, HARBOURSIDE, NORTHBANK
+from hostile_inputs import ALIAS_BOMB, BRIGHTLOOP, BRIGHTLOOP_CSV, HARBOURSIDE, NORTHBANK, time_bound
 
 from assessment.model import load_model
 from assessment.problems import InputError
@@ -38,21 +37,6 @@ SNIPPETS = [b'"', b'""', b"\n", b"\r\n", b"\r", b";", b",", b"\t", b"\x00", b"\x
             "\u2028".encode(), b"=HYPERLINK(\"x\")", b"&a [*a, *a]", b"*a", b"!!python/object:os.system", b"[[[[",
             b"{", b"}", b"- ", b": ", b"#", b"'", b"%YAML 1.2\n---\n", b"9" * 400, b"-1", b".inf", b".nan",
             b"2099-12-31", b"0000-00-00", ALIAS_BOMB.encode(), "é".encode("cp1252"), b"N/A", b"Don't know"]
-
-
-@contextlib.contextmanager
-def time_bound(seconds: int = TIME_BOUND):
-    """Fail, rather than hang the suite, when a read takes longer than `seconds`."""
-    def expired(*_):
-        raise TimeoutError(f"a reader ran for more than {seconds} s: a hang")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def mutations(original: bytes):
@@ -93,7 +77,7 @@ def read_or_refuse(fn, folder: Path):
     """Run a reader: its result, or None when it refused with an InputError; it must not write."""
     before = _untouched(folder)
     try:
-        with time_bound():
+        with time_bound(TIME_BOUND):
             return fn()
     except InputError as exc:
         assert exc.problems and all(p.source for p in exc.problems)  # every problem names its file
