@@ -16,6 +16,9 @@ _LEADING_NUMBER = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*[-.:)]\s*\S")
 
 # Codes in the `status` column of an answers table.
 VALUE, NOT_APPLICABLE, DONT_KNOW, MISSING, INVALID = "value", "not_applicable", "dont_know", "missing", "invalid"
+# The `question` of a general comment in an answers table: a respondent's comment or evidence note tied to no one
+# question (a survey's "Any other comments?"). Such a row has no answer (status 'missing', value NaN).
+NO_QUESTION = ""
 
 
 def parse_number(text: object) -> float | None:

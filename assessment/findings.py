@@ -10,9 +10,10 @@ Anonymity rules, applied to every quote:
   part of it: first name, surname), every email address, and any extra name the caller gives are replaced
   by "[name]" before anything else happens (so trimming never exposes half a name).
 - A quote names its role group only when at least `min_group` people (never fewer than 3) of that group
-  answered the question it was written on, and only when the people left unnamed on that question (those
-  of smaller groups) are none or at least `min_group` too: otherwise naming the larger groups would point
-  at the small one by elimination. An unnamed quote is attributed to "a respondent".
+  answered the question it was written on or wrote on it (for a general comment, tied to no question: took
+  part at all), and only when the people left unnamed on that question (those of smaller groups) are none or
+  at least `min_group` too: otherwise naming the larger groups would point at the small one by elimination.
+  An unnamed quote is attributed to "a respondent".
 - The numeric tables show every role group that has respondents, with its n and a `small_group` flag; the
   narrative names a role group only when it and the respondents it is compared with both reach `min_group`.
 """
@@ -28,7 +29,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from assessment.answers import DONT_KNOW, NOT_APPLICABLE, VALUE
+from assessment.answers import DONT_KNOW, NO_QUESTION, NOT_APPLICABLE, VALUE
 from assessment.model import MaturityModel
 from assessment.scoring import AGREEMENT_THRESHOLD, Assessment
 from assessment.text import normalise_text
@@ -39,6 +40,7 @@ MAX_CHARS = 280  # a quote longer than this is cut at a word boundary, with an e
 NAME_MASK = "[name]"
 ELLIPSIS = "\u2026"
 KINDS = ("comment", "evidence")  # the answers table's free-text columns, in the order findings show them
+OTHER_COMMENTS = "Other comments"  # the dimension_name of quotes from general comments, tied to no question
 # How the agreement index (r_wg) reads in words; bands after LeBreton & Senter (2008), with the scoring's own
 # cut-off (0.70) between agreeing and differing.
 AGREEMENT_WORDS = ((0.90, "agree closely", "Respondents agree closely"),
@@ -200,11 +202,15 @@ def _written(answers: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 
 
-def _answered_by_role(answers: pd.DataFrame) -> dict[tuple[str, str], int]:
+def _crowd_by_role(answers: pd.DataFrame, written: pd.DataFrame) -> dict[tuple[str, str], int]:
     """(question, role) -> how many people of that role group gave the question an answer (a value, 'not
-    applicable' or "don't know"): the crowd a comment on that question hides in."""
+    applicable' or "don't know") or wrote on it (`written`, e.g. beside a blank answer): the crowd a comment on
+    that question hides in. For general comments (question NO_QUESTION) the crowd is everyone who took part."""
     given = answers[answers["status"].astype(object).isin([VALUE, NOT_APPLICABLE, DONT_KNOW]).to_numpy()]
-    counts = given.groupby([given["question"].astype(object), given["role"].astype(object)])["respondent"].nunique()
+    everyone = answers[["respondent", "role"]].assign(question=NO_QUESTION)
+    cols = ["question", "role", "respondent"]
+    people = pd.concat([f[cols].astype(object) for f in (given, written, everyone)], ignore_index=True).dropna()
+    counts = people.groupby(["question", "role"])["respondent"].nunique()
     return {(str(q), str(r)): int(n) for (q, r), n in counts.items()}
 
 
@@ -220,7 +226,9 @@ def quotes(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | N
            limit: int = MAX_QUOTES, min_group: int = MIN_GROUP, max_chars: int = MAX_CHARS,
            also_scrub: Iterable[str] = ()) -> pd.DataFrame:
     """Respondents' own comments and evidence notes, quoted anonymously: at most `limit` of each kind per
-    dimension (`per="dimension"`) or per question (`per="question"`).
+    dimension (`per="dimension"`) or per question (`per="question"`), and as many of the general comments (tied
+    to no question, e.g. "Any other comments?"), which come last with dimension and question None and
+    dimension_name OTHER_COMMENTS.
 
     Names are masked, identical texts (case and spacing aside) are quoted once with the number of people who
     wrote them, and the choice does not depend on file or row order: texts written by more people first, then
@@ -243,7 +251,7 @@ def quotes(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | N
     if written.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
     qt = model.question_table
-    written = written[written["question"].isin(qt.index)]
+    written = written[written["question"].isin(qt.index) | (written["question"] == NO_QUESTION)]
     everyone = set(answers["respondent"].astype(object)) | set(assessment.respondents["respondent"].astype(object))
     pattern = name_pattern([*sorted(map(str, everyone)), *also_scrub])
     clean = {t: " ".join(scrub_names(t, pattern).split()) for t in written["text"].unique()}
@@ -253,10 +261,13 @@ def quotes(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | N
         return pd.DataFrame(columns=QUOTE_COLUMNS)
 
     q_order = {q: i for i, q in enumerate(qt.index)}
-    written = written.assign(key=written["text"].map(normalise_text), order=written["question"].map(q_order),
+    general = written["question"] == NO_QUESTION
+    written = written.assign(key=written["text"].map(normalise_text),
+                             order=written["question"].map(q_order).fillna(len(q_order)),
                              dimension=written["question"].map(qt["dimension"]))
-    written["group"] = written["dimension"] if per == "dimension" else written["question"]
-    crowd_of = _answered_by_role(answers)
+    by = written["dimension"] if per == "dimension" else written["question"]
+    written["group"] = by.where(~general, NO_QUESTION)
+    crowd_of = _crowd_by_role(answers, written)
     names = _role_names(roles)
     role_rank = {r: i for i, r in enumerate(_role_order(roles, written["role"]))}
     nameable_on: dict[str, set[str]] = {}
@@ -291,14 +302,19 @@ def quotes(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | N
     short = out["text"].map(lambda t: trim(t, max_chars))
     out["trimmed"] = short != out["text"]
     out["text"] = short
-    out["dimension_name"] = out["dimension"].map(lambda d: model.areas_by_id[d].name)
+    general = (out["group"] == NO_QUESTION).to_numpy()
+    out["dimension_name"] = [OTHER_COMMENTS if g else model.areas_by_id[d].name
+                             for g, d in zip(general, out["dimension"])]
     out["question_text"] = out["question"].map(qt["text"])
+    for col in ("dimension", "question", "question_text") if general.any() else ():
+        out[col] = out[col].astype(object).where(~general, None)
     return out[QUOTE_COLUMNS].reset_index(drop=True)
 
 
 def _group_order(model: MaturityModel, per: str) -> dict[str, int]:
+    """Each group's place: the model's order of dimensions (or questions), general comments last."""
     ids = [d.id for d in model.dimensions] if per == "dimension" else list(model.question_table.index)
-    return {g: i for i, g in enumerate(ids)}
+    return {**{g: i for i, g in enumerate(ids)}, NO_QUESTION: len(ids)}
 
 
 # ---------------------------------------------------------------- role groups in numbers
@@ -516,11 +532,9 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
         else:
             label, opening = agreement_words(float(d.agreement_index))
             row["agreement"] = label
-            middle = (f"the middle half of the scores is {score(d.q1)}" if score(d.q1) == score(d.q3)
-                      else f"the middle half of the scores lies between {score(d.q1)} and {score(d.q3)}")
-            agreement_text = (f"{opening} (agreement index {d.agreement_index:.2f}, standard deviation "
-                              f"{d.std:.{digits}f}): "
-                              f"{middle}.")
+            middle = (f"the middle half of the scores at {score(d.q1)}" if score(d.q1) == score(d.q3)
+                      else f"the middle half of the scores between {score(d.q1)} and {score(d.q3)}")
+            agreement_text = f"{opening} (agreement {d.agreement_index:.2f}, {middle})."
         scores = rs[rs["area"] == d.area][["role", "score"]].astype({"role": object})
         best = _most_different(scores, order, min_group)
         if best is None:
@@ -535,8 +549,8 @@ def dimension_narratives(assessment: Assessment, model: MaturityModel, roles: pd
                 role_text = (f"The role groups see it much alike: none differs from the other respondents by more "
                              f"than {abs(diff):.{digits}f}.")
             else:
-                role_text = (f"{names.get(role, role)} differs most from the other respondents: {score(mine)} "
-                             f"against {score(others)}, {distance(abs(diff))} {'higher' if diff > 0 else 'lower'}.")
+                role_text = (f"{names.get(role, role)} differs most, {distance(abs(diff))} "
+                             f"{'higher' if diff > 0 else 'lower'}: {score(mine)} against {score(others)} for the others.")
         if d.next_level is not None and not pd.isna(d.next_level):
             next_text = f"To reach level {int(d.next_level)}, {d.next_level_name}: " + (
                 _sentence(d.next_descriptor) if d.next_descriptor else "see the model's description of that level.")

@@ -4,6 +4,11 @@ Three shapes are understood, in CSV or XLSX: long tables (one row per answer), r
 workbooks, and wide survey exports (Microsoft Forms, Google Forms: one row per respondent, one column per
 question). Each is turned into the same raw long table and validated by one vectorised path, which lists
 every problem of a file (file, row, column, found, expected) instead of stopping at the first.
+
+Comments and evidence notes are never dropped: a blank answer that carries one stays in the answers table as
+an unanswered row (status 'missing', value NaN, never scored), and a general comment (a wide export's "Any
+other comments?" column, or a long table's row with a comment but no question and no answer) becomes a row of
+its respondent with question NO_QUESTION.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from assessment.answers import INVALID, MISSING, VALUE, ScaleReader, decode_answers, parse_number
+from assessment.answers import INVALID, MISSING, NO_QUESTION, VALUE, ScaleReader, decode_answers, parse_number
 from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem, reading
 from assessment.questionnaire import is_questionnaire, open_workbook, read_returned
@@ -47,7 +52,8 @@ WIDE_META = {
     "email": ["email", "email address", "e-mail", "e-mail address", "username"],
     "timestamp": ["timestamp", "completion time", "submitted", "submission time", "submitted at", "end time"],
     "role": ["role", "your role", "role group", "what is your role", "which role describes you best"],
-    "comment": ["comment", "comments", "any other comments"],
+    "comment": ["comment", "comments", "any other comments", "other comments", "additional comments",
+                "general comments", "any additional comments"],
     "ignore": ["id", "start time", "last modified time", "language"],
 }
 _SUFFIX = re.compile(r"^(?P<q>.+?)\s*\[(?P<kind>importance|comment|evidence)\]$")
@@ -114,8 +120,11 @@ def read_responses(folder: Path, model: MaturityModel, roles: list[RoleGroup], m
         if answers.attrs.get("blank_respondents"):
             who = answers.attrs["blank_respondents"]
             notes.append(f"{source}: {len(who)} respondent{'s' * (len(who) != 1)} left every question blank and "
-                         f"{'are' if len(who) != 1 else 'is'} not counted: {', '.join(who[:5])}"
-                         + (", ..." if len(who) > 5 else "") + ".")
+                         f"{'are' if len(who) != 1 else 'is'} not counted: {_some(who)}.")
+        if answers.attrs.get("comment_only_respondents"):
+            who = answers.attrs["comment_only_respondents"]
+            notes.append(f"{source}: {len(who)} respondent{'s' * (len(who) != 1)} answered no question but wrote "
+                         f"comments, kept for the findings; not counted in the scores: {_some(who)}.")
         file_problems += row_problems
         for resp in answers["respondent"].unique():
             key = normalise_text(resp)
@@ -131,6 +140,11 @@ def read_responses(folder: Path, model: MaturityModel, roles: list[RoleGroup], m
         return Ingested(_empty_answers(), problems, notes, files)
     answers = pd.concat(frames, ignore_index=True) if frames else _empty_answers()
     return Ingested(answers, [], notes, files)
+
+
+def _some(who: list[str]) -> str:
+    """The first five names of a list, then '...' when there are more."""
+    return ", ".join(who[:5]) + (", ..." if len(who) > 5 else "")
 
 
 def _empty_answers() -> pd.DataFrame:
@@ -256,11 +270,13 @@ def _question_of(text: str, model: MaturityModel) -> str | None:
 @dataclass
 class _WideColumns:
     """Where a wide export keeps what, by column index: each question's answers, each question's extras
-    (importance, comment, evidence) and the respondent fields (role, name, email, timestamp, ...)."""
+    (importance, comment, evidence), the respondent fields (role, name, email, timestamp, ...) and the general
+    comment columns (free text tied to no question, e.g. "Any other comments?"; every one of them is kept)."""
 
     questions: dict[str, int] = field(default_factory=dict)
     extras: dict[tuple[str, str], int] = field(default_factory=dict)
     fields: dict[str, int] = field(default_factory=dict)
+    general: list[int] = field(default_factory=list)
 
 
 def _from_wide(table: RawTable, model: MaturityModel, mapping: ResponseMapping):
@@ -298,7 +314,9 @@ def _wide_columns(table: RawTable, model: MaturityModel, mapping: ResponseMappin
                                     "mapping this header to a question id or to one of: " + ", ".join(FIELDS),
                                     row=table.header_row, column=h))
         elif kind == "field":
-            if target != "ignore":
+            if target == "comment":
+                columns.general.append(j)
+            elif target != "ignore":
                 columns.fields.setdefault(target, j)
         elif kind == "question":
             if target not in model.question_table.index:
@@ -360,18 +378,29 @@ def _duplicate_respondent_rows(table: RawTable, ident: np.ndarray) -> list[Probl
 
 
 def _wide_answers(table: RawTable, arr: np.ndarray, columns: _WideColumns, ident: np.ndarray) -> pd.DataFrame:
-    """The raw long table of a wide export: question by question, one row per respondent; a respondent's one
-    free-text comment goes with their first answer."""
+    """The raw long table of a wide export: question by question, one row per respondent; then each general
+    comment column, one row (question NO_QUESTION, no answer) per respondent who wrote in it."""
     stamps = _field_values(arr, columns, "timestamp")
     submitted = [parse_timestamp(s) for s in stamps] if stamps is not None else [None] * len(arr)
-    comments = _field_values(arr, columns, "comment")
     frames = [_question_answers(table, arr, columns, qid, j, ident, submitted) for qid, j in columns.questions.items()]
-    raw = pd.concat(frames, ignore_index=True)
-    if comments is not None:  # one free-text comment per respondent goes with their first answer
-        first = raw.groupby("respondent", sort=False).head(1).index
-        mapping_c = dict(zip(ident, comments))
-        raw.loc[first, "comment"] = raw.loc[first, "respondent"].map(mapping_c)
-    return raw
+    general = (_general_comments(table, arr, columns, j, ident, submitted) for j in columns.general)
+    frames += [g for g in general if len(g)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _general_comments(table: RawTable, arr: np.ndarray, columns: _WideColumns, j: int, ident: np.ndarray,
+                      submitted: list) -> pd.DataFrame:
+    """The comments of general comment column `j`, one row per respondent who wrote one: tied to no question
+    (NO_QUESTION) and with no answer, so nothing about them is scored."""
+    text = arr[:, j]
+    wrote = np.array([bool(str(t).strip()) for t in text], dtype=bool)
+    role = _field_values(arr, columns, "role")
+    return pd.DataFrame({
+        "respondent": ident[wrote], "role": role[wrote] if role is not None else None, "question": NO_QUESTION,
+        "answer": "", "importance": "", "comment": text[wrote], "evidence": "",
+        "submitted": np.array(submitted, dtype=object)[wrote], "row": np.asarray(table.row_numbers)[wrote],
+        "_answer_col": table.header[j], "_importance_col": "importance",
+    })
 
 
 def _question_answers(table: RawTable, arr: np.ndarray, columns: _WideColumns, qid: str, j: int,
@@ -421,9 +450,12 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
                              lambda i: "respondent is empty; expected a respondent id or name", cols.get("respondent"))
     role_id, role_problems = _role_groups(raw, roles, source, cols.get("role"))
     problems += role_problems
-    question = raw["question"].astype(str).str.strip()
+    question = raw["question"].fillna("").astype(str).str.strip()
     known = question.isin(model.question_table.index).to_numpy()
-    problems += _row_problems(raw, source, "unknown question", ~known,
+    # A comment with no question and no answer is a general comment of its respondent, not a broken row.
+    general = ((question == NO_QUESTION) & _blank(raw, "answer") & _blank(raw, "importance")
+               & ~(_blank(raw, "comment") & _blank(raw, "evidence"))).to_numpy()
+    problems += _row_problems(raw, source, "unknown question", ~known & ~general,
                               lambda i: _unknown_question(question.iat[i], model), cols.get("question"))
     values, status, readers, answer_problems = _scale_answers(raw, question, known, model, source, answer_col)
     problems += answer_problems
@@ -443,6 +475,13 @@ def validate_raw(raw: pd.DataFrame, model: MaturityModel, roles: list[RoleGroup]
     if not problems:
         problems += _every_answer_blank(answers, source, cols.get("answer"))
     return _given_answers(answers), problems
+
+
+def _blank(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Whether each row's `column` is empty or only spaces (True throughout when the table has no such column)."""
+    if column not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame[column].fillna("").astype(str).str.strip() == ""
 
 
 def _row_problems(raw: pd.DataFrame, source: str, kind: str, mask: np.ndarray, message, column) -> list[Problem]:
@@ -556,12 +595,19 @@ def _every_answer_blank(answers: pd.DataFrame, source: str, answer_column: str |
 
 
 def _given_answers(answers: pd.DataFrame) -> pd.DataFrame:
-    """The answers given, blank ones dropped; respondents who left every question blank are listed in the
-    attrs as 'blank_respondents'."""
-    answered = answers["status"] != MISSING
-    blank = sorted(set(answers["respondent"]) - set(answers.loc[answered, "respondent"]) - {""})
-    answers = answers[answered.to_numpy()].reset_index(drop=True)
-    answers.attrs["blank_respondents"] = blank
+    """The answers given, and the blank ones that carry a comment or evidence note (kept unanswered: status
+    'missing', value and importance NaN, so nothing about them is scored); other blank ones dropped. Respondents
+    who left every question blank are listed in the attrs as 'blank_respondents', those who answered nothing but
+    wrote comments as 'comment_only_respondents'."""
+    answered = (answers["status"] != MISSING).to_numpy()
+    wrote = (~(_blank(answers, "comment") & _blank(answers, "evidence"))).to_numpy()
+    people = set(answers["respondent"]) - {""}
+    given, writers = set(answers.loc[answered, "respondent"]), set(answers.loc[wrote, "respondent"])
+    keep = answered | wrote
+    answers = answers[keep].reset_index(drop=True)
+    answers.loc[~answered[keep], "importance"] = np.nan  # a rating beside no answer counts no more than before
+    answers.attrs["blank_respondents"] = sorted(people - given - writers)
+    answers.attrs["comment_only_respondents"] = sorted(writers - given - {""})
     return answers
 
 

@@ -2,7 +2,9 @@
 
 Pure functions over DataFrames. The answers table has one row per (respondent, question) with at least
 `respondent`, `role`, `question`, `value` (NaN when excluded or missing) and `status`; `importance` is
-optional. Nothing here reads or writes files.
+optional. Rows with status 'missing' may carry a comment or evidence note (a blank answer with a comment, or a
+general comment with question NO_QUESTION): they are never scored, and a respondent counts only with at least
+one answer given (a value, 'not applicable' or "don't know"). Nothing here reads or writes files.
 """
 from __future__ import annotations
 
@@ -190,8 +192,8 @@ def question_profile(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFram
     out["n_answered"] = out["question"].map(counts[VALUE]).fillna(0).astype(int) if VALUE in counts else 0
     # Unanswered = respondents who gave this question no answer at all (blank or absent); under the model's
     # rule `zero` they are in `n` too, counted as 0.
-    out[f"n_{MISSING}"] = (answers["respondent"].nunique() - out["n_answered"] - out["n_not_applicable"]
-                           - out["n_dont_know"])
+    out[f"n_{MISSING}"] = (_counted(answers)["respondent"].nunique() - out["n_answered"]
+                           - out["n_not_applicable"] - out["n_dont_know"])
     return out.reset_index(drop=True)
 
 
@@ -242,7 +244,9 @@ def importance_performance(answers: pd.DataFrame, model: MaturityModel) -> pd.Da
 
 
 def respondent_table(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
-    """Per respondent: role, source file, answers scored, excluded (N/A, don't know) and unanswered."""
+    """Per respondent: role, source file, answers scored, excluded (N/A, don't know) and unanswered. Only
+    respondents who gave at least one answer (someone who only wrote comments is not a respondent here)."""
+    answers = _counted(answers)
     excluded = answers["status"].isin([NOT_APPLICABLE, DONT_KNOW])
     g = answers.assign(_excluded=excluded, _answered=answers["status"] == VALUE).groupby(
         "respondent", sort=True, observed=True)
@@ -295,26 +299,40 @@ def data_quality_notes(respondents: pd.DataFrame, questions: pd.DataFrame, model
     return notes
 
 
+def _counted(answers: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the respondents who gave at least one answer that is not blank (all of them, blank rows with
+    comments included); leaves out those who only wrote comments."""
+    given = answers["status"].astype(object) != MISSING
+    if given.all():
+        return answers
+    return answers[answers["respondent"].isin(answers.loc[given, "respondent"].unique()).to_numpy()]
+
+
 def with_unanswered(answers: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
     """The answers under the model's rule for unanswered questions: unchanged for `exclude`; for `zero`, every
     question a respondent left blank or never saw is added as 0 (status 'missing'), as OWASP SAMM scores it.
-    'Not applicable' and "don't know" stay excluded under both rules."""
+    'Not applicable' and "don't know" stay excluded under both rules. A blank answer that carries a comment keeps
+    its row (and comment), counted as 0; general comments and respondents who only wrote comments stay unscored."""
     if model.unanswered != "zero" or answers.empty:
         return answers
-    respondents = answers.groupby("respondent", sort=False, observed=True)["role"].first()
+    blank = (answers["status"].astype(object) == MISSING).to_numpy()
+    respondents = answers[~blank].groupby("respondent", sort=False, observed=True)["role"].first()
     grid = pd.MultiIndex.from_product([respondents.index.astype(object), model.question_table.index],
                                       names=["respondent", "question"])
     given = pd.MultiIndex.from_arrays([answers["respondent"].astype(object), answers["question"].astype(object)])
-    blank = answers["status"].astype(object) == MISSING
-    missing = grid.difference(given[~blank.to_numpy()])
+    missing = grid.difference(given[~blank])
     if not len(missing):
         return answers
-    kept = answers[~blank.to_numpy()]
+    fill = blank & given.isin(missing) & ~given.duplicated()  # blank rows with a comment: 0 in place
+    kept = answers.astype({c: object for c in ("respondent", "role", "question", "status") if c in answers})
+    kept.loc[fill, "value"] = 0.0
+    missing = missing.difference(given[fill])
+    if not len(missing):
+        return kept
     added = pd.DataFrame({"respondent": missing.get_level_values(0), "question": missing.get_level_values(1),
                           "value": 0.0, "status": MISSING})
     added["role"] = added["respondent"].map(respondents.astype(object))
-    return pd.concat([kept.astype({c: object for c in ("respondent", "role", "question", "status") if c in kept}),
-                      added], ignore_index=True)
+    return pd.concat([kept, added], ignore_index=True)
 
 
 def unscored_areas(questions: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:

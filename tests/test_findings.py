@@ -265,7 +265,7 @@ def test_narrative_states_level_agreement_roles_and_next_level():
     assert desc[3] in t["narrative"] and desc[4] in t["next_text"] and t["next_text"].startswith("To reach level 4")
     assert t["agreement"] == "differ widely" and t["agreement_text"].startswith("Views differ widely")
     assert t["role_name"] == "Leadership" and t["role_difference"] == pytest.approx(2.0)
-    assert t["role_text"] == "Leadership differs most from the other respondents: 4.00 against 2.00, 2.00 higher."
+    assert t["role_text"] == "Leadership differs most, 2.00 higher: 4.00 against 2.00 for the others."
     assert t["target_text"] == "It meets its target, level 3, on average, but Front line answers 2.00."
     assert t["narrative"] == " ".join(t[c] for c in ("level_text", "agreement_text", "role_text", "next_text",
                                                       "target_text"))
@@ -275,7 +275,7 @@ def test_narrative_words_for_agreement_and_alike_roles():
     people = {**{f"L{i}": ("leadership", 3) for i in range(3)}, **{f"F{i}": ("front_line", 3) for i in range(4)}}
     n = F.dimension_narratives(assess(answers(people), MODEL, ROLES), MODEL, ROLES).iloc[0]
     assert n["agreement"] == "agree closely" and n["agreement_text"].startswith("Respondents agree closely (agreement "
-                                                                                  "index 1.00")
+                                                                                  "1.00, the middle half")
     assert n["role_text"].startswith("The role groups see it much alike")
     assert n["target_text"] == "" and pd.isna(n["target"])
     top = F.dimension_narratives(assess(answers({"x": ("front_line", 5)}), MODEL, ROLES), MODEL, ROLES).iloc[0]
@@ -305,7 +305,7 @@ def test_brightloop_transparency_narrative(brightloop):
     t = F.dimension_narratives(a, m, roles, brightloop.targets).set_index("dimension").loc["transparency-trust"]
     assert t["narrative"].startswith("Transparency and trust is at level 3, Defined: the mean of 24 respondents is "
                                      "3.20.")
-    assert "Views differ (agreement index 0.68" in t["narrative"]
+    assert "Views differ (agreement 0.68, the middle half of the scores between" in t["narrative"]
     assert t["target_text"] == "It meets its target, level 3, on average, but Front line answers 2.80."
 
 

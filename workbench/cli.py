@@ -102,7 +102,8 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
         for r in rounds:
             got, a, model = ingested[r.name], ingested[r.name].answers, engagement.round_model(r)
             label = "" if len(rounds) == 1 else f" round {r.name} ({r.date})"
-            click.echo(f"OK {folder}{label}: {a['respondent'].nunique()} respondents, {len(a):,} answers in "
+            given = a[a["status"] != "missing"]  # not the comments written beside a blank or on no question
+            click.echo(f"OK {folder}{label}: {given['respondent'].nunique()} respondents, {len(given):,} answers in "
                        f"{len(got.files)} file(s); model {model.id} {model.version}")
             for note in got.notes:
                 click.echo(f"  note: {note}")
