@@ -38,6 +38,7 @@ UNANSWERED_TEXT = {
     "zero": "A question a respondent left unanswered counts as 0 in their scores, as OWASP SAMM scores it "
             "(the model's rule: zero).",
 }
+NON_ANSWER_TEXT = {"not_applicable": "'not applicable'", "dont_know": "'don't know'"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -236,6 +237,13 @@ class MaturityModel(_Strict):
                 return lv
         raise KeyError(f"model {self.id} has no level {value}")
 
+    @property
+    def non_answer_kinds(self) -> list[str]:
+        """The answers that are not a rating which the answer scales offer (the importance scale aside):
+        'not_applicable', 'dont_know', both or neither, in that order."""
+        kinds = {o.kind for sid, s in self.scales.items() if sid != self.importance_scale for o in s.options}
+        return [k for k in NON_ANSWER_TEXT if k in kinds]
+
     def describe_aggregation(self) -> list[str]:
         """Plain-language statements of how scores are computed, for the report's appendix."""
         lines = []
@@ -247,7 +255,11 @@ class MaturityModel(_Strict):
         lines.append(f"The {self.overall.name.lower()} score is "
                      + AGGREGATE_TEXT[self.overall.aggregate].format(
                          children=f"{tiers[0].name.lower()} scores") + ".")
-        lines.append("Answers 'not applicable' and 'don't know' are left out, never counted as zero.")
+        offered = [NON_ANSWER_TEXT[k] for k in self.non_answer_kinds]
+        if len(offered) > 1:
+            lines.append(f"Answers {' and '.join(offered)} are left out, never counted as zero.")
+        elif offered:
+            lines.append(f"An answer {offered[0]} is left out, never counted as zero.")
         lines.append(UNANSWERED_TEXT[self.unanswered])
         rule = ("the highest level whose value the score reaches" if self.level_rule == "floor"
                 else "the level nearest to the score")

@@ -21,7 +21,7 @@ from pptx.util import Emu, Inches, Pt
 from roadmaps import messages as m
 from workbench import atomic
 from workbench.planning import Planning
-from workbench.reports import charts
+from workbench.reports import charts, wording
 from workbench.reports.summary import Summary, executive_summary
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in: 16:9
@@ -105,7 +105,9 @@ def _table(slide, header: list[str], rows: list[list[str]], widths: list[float],
 
 def _picture(slide, fig, left=LEFT, top=TOP, height=BODY_H) -> None:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", pad_inches=0.1)  # the legend whole
+    # 130 dpi is the projected size's pixels (5.8 in on a 7.5 in slide at 1080p); laid out to fit, so no tight
+    # crop (an extra draw); quick compression: the PNG's bytes are not what costs, the time is
+    fig.savefig(buf, format="png", dpi=130, pil_kwargs={"compress_level": 1})
     buf.seek(0)
     slide.shapes.add_picture(buf, left, top, height=height)
 
@@ -133,9 +135,13 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
 
     dims = p.dimensions
     tier = next(t for t in model.tiers if t.id == model.dimension_tier).name
-    _table(_slide(prs, f"Where each {tier.lower()} stands and its target"), [tier, "Layer", "Today", "Level", "Target"],
-           [[d["name"], d["layer"], d["today"] or "-", d["level"], d["target"]] for d in s.profile],
-           [4.6, 1.4, 1.3, 2.2, 2.6], size=14)
+    said = wording.words(model)
+    keep = [0, 1, 2, 3, 4] if said.layers else [0, 2, 3, 4]  # a layer column only for a model with a driver tree
+    rows = [[tier, "Layer", "Today", "Level", "Target"]] + [
+        [d["name"], d["layer"], d["today"] or "-", d["level"], d["target"]] for d in s.profile]
+    widths = [4.6 if said.layers else 6.0, 1.4, 1.3, 2.2, 2.6]
+    _table(_slide(prs, f"Where each {said.dimension} stands and its target"), [rows[0][i] for i in keep],
+           [[r[i] for i in keep] for r in rows[1:]], [widths[i] for i in keep], size=14)
 
     slide = _slide(prs, "The current state")
     _picture(slide, charts.radar(list(dims["name"]), list(dims["current"]), list(dims["target"]), model.levels),
@@ -173,7 +179,8 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
         "Gap = target level minus today's score; the priority weighs the gap, importance, foundations first and "
         "disagreement between leaders and the front line.",
         f"The roadmap: {p.roadmap.settings.waves} waves of {p.roadmap.settings.wave_weeks} weeks with "
-        f"{p.roadmap.settings.capacity:g} person-weeks each; one level at a time per dimension; prerequisites first.",
+        f"{p.roadmap.settings.capacity:g} person-weeks each; one level at a time per {said.dimension}; prerequisites "
+        "first.",
     ], size=14)
     return prs
 

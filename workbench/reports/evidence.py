@@ -9,8 +9,9 @@ import math
 
 import pandas as pd
 
-from assessment.findings import MAX_QUOTES, fmt_score
+from assessment.findings import MAX_QUOTES, OTHER_COMMENTS, fmt_score
 from workbench.reports.views import SMALL_TABLE_PT
+from workbench.reports.wording import NON_ANSWER_HEADINGS, plural
 
 QUOTE_LABELS = {"comment": "", "evidence": "Evidence:"}
 
@@ -37,22 +38,23 @@ def who_answered(groups: pd.DataFrame, has_importance: bool = True) -> str:
     return text
 
 
-def profile_reading(dims: pd.DataFrame, overall: dict | None = None) -> str:
+def profile_reading(dims: pd.DataFrame, overall: dict | None = None, unit: str = "dimension") -> str:
     """One line on the overall picture: the overall level (from the assessment's `overall` row), how many
     dimensions meet their target and which are furthest from it. `dims` has name, current and target (the
-    planning's dimensions table)."""
+    planning's dimensions table); `unit` is the model's word for a dimension."""
+    units = plural(unit)
     lead = ""
     if overall and not pd.isna(overall.get("mean")) and overall.get("level") is not None:
         lead = (f"Overall, the organisation is at level {int(overall['level'])} {overall.get('level_name') or ''}"
                 .rstrip() + f" (mean score {score(overall['mean'])}). ")
     d = dims.dropna(subset=["current", "target"])
     if d.empty:
-        return lead + "No dimension has both a score and a target, so there is nothing to compare yet."
+        return lead + f"No {unit} has both a score and a target, so there is nothing to compare yet."
     short = (d["target"] - d["current"]).where(d["current"] < d["target"] - 1e-9)
     met = int(short.isna().sum())
-    text = lead + (f"All {len(d)} dimensions meet their target." if met == len(d) else
-                   f"None of the {len(d)} dimensions meets its target yet." if met == 0 else
-                   f"{met} of {len(d)} dimensions meet their target.")
+    text = lead + (f"All {len(d)} {units} meet their target." if met == len(d) else
+                   f"None of the {len(d)} {units} meets its target yet." if met == 0 else
+                   f"{met} of {len(d)} {units} meet their target.")
     far = d.assign(short=short).dropna(subset=["short"]).sort_values("short", ascending=False, kind="stable").head(2)
     if len(far):
         text += (" Furthest from it: " + _and([f"{r.name} ({score(r.current)} against {r.target:g})"
@@ -60,9 +62,9 @@ def profile_reading(dims: pd.DataFrame, overall: dict | None = None) -> str:
     return text
 
 
-def heatmap_reading(heat: pd.DataFrame, groups: pd.DataFrame) -> str:
+def heatmap_reading(heat: pd.DataFrame, groups: pd.DataFrame, unit: str = "dimension") -> str:
     """One line on the role heatmap: the role groups (of a size to rely on) that score highest and lowest on
-    average, and how many dimensions the lowest sees below target."""
+    average, and how many dimensions (the model's `unit`) the lowest sees below target."""
     big = groups[~groups["small_group"].astype(bool) & groups["role"].isin(heat.columns)]
     if len(big) < 2:
         return "Fewer than two role groups are large enough to compare."
@@ -70,17 +72,26 @@ def heatmap_reading(heat: pd.DataFrame, groups: pd.DataFrame) -> str:
     names = dict(zip(big["role"], big["name"]))
     high, low = max(means, key=means.get), min(means, key=means.get)
     text = (f"{names[high]} rates the organisation highest ({score(means[high])} on average across the "
-            f"dimensions), {names[low]} lowest ({score(means[low])}).")
+            f"{plural(unit)}), {names[low]} lowest ({score(means[low])}).")
     if heat["target"].notna().any():
         below = int((heat[low] < heat["target"] - 1e-9).sum())
-        text += f" {names[low]} sees {below} of {int(heat['target'].notna().sum())} dimensions below target."
+        text += f" {names[low]} sees {below} of {int(heat['target'].notna().sum())} {plural(unit)} below target."
     return text
 
 
 def dimension_quotes(quotes: pd.DataFrame, dimension: str, limit: int = MAX_QUOTES) -> list[tuple[str, str, str]]:
     """Up to `limit` quotes for one dimension as (label, text, attribution): the first comment, the first
     evidence note, then the next of each, from assessment.findings.quotes(per="dimension")."""
-    q = quotes[quotes["dimension"] == dimension]
+    return _as_quotes(quotes[quotes["dimension"] == dimension], limit)
+
+
+def general_quotes(quotes: pd.DataFrame, limit: int = MAX_QUOTES) -> list[tuple[str, str, str]]:
+    """Up to `limit` general comments (written on no question, e.g. a survey's "Any other comments?"), as
+    dimension_quotes gives a dimension's."""
+    return _as_quotes(quotes[quotes["dimension_name"] == OTHER_COMMENTS], limit)
+
+
+def _as_quotes(q: pd.DataFrame, limit: int) -> list[tuple[str, str, str]]:
     q = q.assign(_kind=q["kind"].map({k: i for i, k in enumerate(QUOTE_LABELS)})).sort_values(
         ["rank", "_kind"], kind="stable").head(limit)
     out = []
@@ -106,15 +117,15 @@ def importance_focus(ip: pd.DataFrame, names: dict[str, str], limit: int | None 
     return focus.head(limit) if limit else focus
 
 
-def importance_reading(ip: pd.DataFrame, names: dict[str, str], shown: int = 0) -> str:
-    """One line: how many rated questions are important but done less well than most, and in which dimensions;
-    with `shown`, that the table below lists the `shown` most important of them."""
+def importance_reading(ip: pd.DataFrame, names: dict[str, str], shown: int = 0, unit: str = "dimension") -> str:
+    """One line: how many rated questions are important but done less well than most, and in which dimensions
+    (the model's `unit`); with `shown`, that the table below lists the `shown` most important of them."""
     focus = importance_focus(ip, names)
     if focus.empty:
         return "No question is both more important than most and done less well than most."
     dims = list(dict.fromkeys(focus["dimension"]))
     text = (f"{len(focus)} of {len(ip)} rated questions are more important than most and done less well than "
-            + (f"most; they sit in {_and(dims)}." if len(dims) <= 4 else f"most, across {len(dims)} dimensions."))
+            + (f"most; they sit in {_and(dims)}." if len(dims) <= 4 else f"most, across {len(dims)} {plural(unit)}."))
     if shown and shown < len(focus):
         text += f" The {shown} rated most important:"
     return text
@@ -140,12 +151,14 @@ def _column_width(heading: str, cell: str) -> float:
     return math.ceil(widest / TEXT_WIDTH_PT * 1000) / 10
 
 
-def question_appendix(by_role: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+def question_appendix(by_role: pd.DataFrame, non_answers: tuple[str, ...] = ("not_applicable", "dont_know")
+                      ) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """Every question by role group, for the appendix: one row per question (dimension_name, text), one column
     per role group with its mean and, in brackets, the answers it counts ('3.3 (9)'; '–' without any), and the
     'not applicable' and "don't know" counts over all respondents. Returns the table, its column headings (role
     groups with their n, small groups marked) and the widths of the columns beside the question that keep
-    every heading word whole.
+    every heading word whole. Only the `non_answers` the model's scales offer get a column (MaturityModel.
+    non_answer_kinds).
     `by_role` is assessment.findings.question_roles."""
     groups = by_role.drop_duplicates("role")[["role", "role_name", "respondents", "small_group"]]
     cell = [f"{score(m)} ({n})" if n else "–" for m, n in zip(by_role["mean"], by_role["n"])]
@@ -158,8 +171,8 @@ def question_appendix(by_role: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, st
         headings[key] = f"{g.role_name} (n={g.respondents}{', too few' if g.small_group else ''})"
         widths[key] = _column_width(headings[key], "3.3 (15)")
     counts = by_role.groupby("question", sort=False)[["n_not_applicable", "n_dont_know"]].sum()
-    out["not_applicable"] = out["question"].map(counts["n_not_applicable"]).astype(int)
-    out["dont_know"] = out["question"].map(counts["n_dont_know"]).astype(int)
-    headings.update(not_applicable="N/A", dont_know="Don't know")
-    widths.update(not_applicable=_column_width("N/A", "15"), dont_know=_column_width("Don't know", "15"))
+    for kind in non_answers:
+        out[kind] = out["question"].map(counts[f"n_{kind}"]).astype(int)
+        headings[kind] = NON_ANSWER_HEADINGS[kind]
+        widths[kind] = _column_width(headings[kind], "15")
     return out, headings, {k: f"{v:g}%" for k, v in widths.items()}

@@ -3,6 +3,7 @@ level names and their meaning; the driver tree only when the model has layers)."
 from __future__ import annotations
 
 from assessment.model import MaturityModel
+from workbench.reports import wording
 
 TERMS = [
     ("Score", "The mean of the answers on the maturity scale, from the questions up to the whole organisation; "
@@ -16,7 +17,7 @@ TERMS = [
                "see the {unit} alike."),
     ("Agreement", "Whether respondents broadly agree on a {unit}: the share of the disagreement one would expect "
                   "from random answers that is absent: 1 is full agreement, 0.7 or more counts as agreement."),
-    ("Importance", "How much respondents say a practice matters to customers and results, on its own scale."),
+    ("Importance", "How much respondents say a practice matters to {whom}, on its own scale."),
     ("Wave", "A period of the roadmap (a quarter by default) with a fixed capacity; initiatives start in a wave "
              "once their prerequisites are done."),
     ("Person-weeks", "The effort of an initiative or the capacity of a wave: one person working for one week."),
@@ -31,10 +32,13 @@ LAYERS = ("Roots, trunk and crown", "The customers' driver tree: the roots are w
 
 
 def glossary(model: MaturityModel) -> list[tuple[str, str]]:
-    """(term, explanation) pairs for the appendix, in the words of the model's tier for 'dimension'."""
-    unit = next(t.name for t in model.tiers if t.id == model.dimension_tier).lower()
-    terms = [(t, text.format(unit=unit)) for t, text in TERMS]
+    """(term, explanation) pairs for the appendix, in the words of the model's tier for 'dimension'; importance
+    only when the model has an importance scale, customers only with a driver tree."""
+    said = wording.words(model)
+    whom = "customers and results" if said.layers else "the organisation's results"
+    terms = [(t, text.format(unit=said.dimension, whom=whom)) for t, text in TERMS
+             if t != "Importance" or model.importance_scale]
     terms += [(f"Level {lv.value}: {lv.name}", lv.summary) for lv in model.levels if lv.summary]
-    if any(d.layer for d in model.dimensions):
+    if said.layers:
         terms.append(LAYERS)
     return terms

@@ -10,8 +10,9 @@ import pandas as pd
 
 from roadmaps import messages as m
 from workbench.planning import Planning
+from workbench.reports import wording
 
-BETTER = {"up": "higher is better", "down": "lower is better"}
+BETTER = {"up": "higher", "down": "lower"}  # under the heading "Better when"
 
 
 @dataclass
@@ -60,17 +61,18 @@ def strongest(p: Planning) -> m.Finding | None:
     a, model = p.assessment, p.engagement.model
     tier = model.dimension_tier
     dims = a.dimensions[a.dimensions["tier"] == tier] if "tier" in a.dimensions else a.dimensions
-    unit = f"{next(t.name for t in model.tiers if t.id == tier).lower()}s"
+    said = wording.words(model)
     roles = {r.id: r.name for r in p.engagement.config.roles}
-    return m.strongest_finding([m.leaders_vs_front_line(a.perception_gap, unit),
-                                m.role_group_apart(a.by_role, list(dims["area"]), roles, unit),
-                                m.weakest_dimension(dims, unit[:-1]), m.roots_lowest(dims)])
+    return m.strongest_finding([m.leaders_vs_front_line(a.perception_gap, said.dimensions),
+                                m.role_group_apart(a.by_role, list(dims["area"]), roles, said.dimensions),
+                                m.weakest_dimension(dims, said.dimension), m.roots_lowest(dims)])
 
 
 def top_gaps(p: Planning) -> str:
     top = p.gaps[p.gaps["priority"] > 0].head(3)
     if not len(top):
-        return "Every dimension is at or above its target: the work is to hold the level."
+        return (f"Every {wording.words(p.engagement.model).dimension} is at or above its target: the work is to "
+                "hold the level.")
     items = _words([f"{g.name} ({g.current:.1f} now, target {int(g.target)})" for g in top.itertuples()])
     why = m.why_first(top)
     return f"The gaps to close first are {items}" + (f": they are {why}." if why else ".")
@@ -97,7 +99,8 @@ def decisions(p: Planning) -> list[str]:
     """What the leadership team is asked to decide, each as an imperative sentence."""
     r = p.roadmap
     first = r.plan[r.plan["wave"] == r.plan["wave"].min()] if len(r.plan) else r.plan
-    asks = [f"Approve the targets below and a capacity of {r.settings.capacity:g} person-weeks per wave."]
+    asks = [f"Approve the target for each {wording.words(p.engagement.model).dimension} and a capacity of "
+            f"{r.settings.capacity:g} person-weeks per wave."]
     if len(first):
         asks.append(f"Name an owner for each of the {len(first)} initiatives of wave {int(first['wave'].iloc[0])}, "
                     f"which starts on {_date(first['start'].min())}.")
@@ -131,12 +134,20 @@ def wave_rows(p: Planning) -> list[dict]:
     return out
 
 
-def on_the_way(interim: pd.DataFrame, kpi: str) -> str:
-    """The KPI's interim targets at the end of each wave that moves it, before its final target: 'wave 1: 74,
-    wave 2: 77' (interpolated from baseline to target along those waves)."""
+def on_the_way(interim: pd.DataFrame, kpi: str, baseline=None, target=None) -> str:
+    """The KPI's interim targets at the end of each wave that moves it, before its final target: 'wave 1: 74;
+    wave 2: 77' (interpolated from baseline to target along those waves), to the decimals its baseline and
+    target are given in (at most one more than they have)."""
     rows = interim[interim["kpi"] == kpi] if len(interim) else interim
-    steps = [f"wave {int(r.wave)}: {r.interim_target:g}" for r in rows.itertuples()][:-1]
-    return ", ".join(steps)
+    places = max((_decimals(v) for v in (baseline, target) if v is not None and v == v), default=1)
+    steps = [f"wave {int(r.wave)}: {round(r.interim_target, places):g}" for r in rows.itertuples()][:-1]
+    return "; ".join(steps)
+
+
+def _decimals(value: float) -> int:
+    """The decimals a figure is written with (7.5 -> 1, 80 -> 0), at most 2."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return len(text.partition(".")[2])
 
 
 def executive_summary(p: Planning, report_date: dt.date) -> Summary:
@@ -150,7 +161,7 @@ def executive_summary(p: Planning, report_date: dt.date) -> Summary:
                for d in dims.itertuples()]
     scorecard = [{"name": k.name, "baseline": k.baseline, "target": k.target, "unit": k.unit or "",
                   "better": BETTER.get(k.better_when, ""), "owner": k.owner or "", "due": k.due,
-                  "on_the_way": on_the_way(p.interim, k.kpi)}
+                  "on_the_way": on_the_way(p.interim, k.kpi, k.baseline, k.target)}
                  for k in p.scorecard[p.scorecard["in_scorecard"]].itertuples()]
     start = p.roadmap.settings.start
     notes = [n for n in [m.start_note(start, report_date, p.engagement.config.roadmap.start is not None)] if n]
