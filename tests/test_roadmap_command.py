@@ -44,7 +44,8 @@ def test_roadmap_plans_waves_that_close_the_gaps(example_copy, workbench, tmp_pa
     start = traj[traj["wave"] == 0].set_index("dimension")["level"]
     assert (end >= start).all() and (end > start).sum() >= 4
     wb = load_workbook(out)
-    assert wb.sheetnames == ["About", "Gaps", "Roadmap", "Trajectory", "Scorecard", "Interim targets"]
+    assert wb.sheetnames == ["About", "Gaps", "Roadmap", "Not scheduled", "Trajectory", "Scorecard",
+                             "Interim targets", "Glossary"]
     ws = wb["Roadmap"]
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]

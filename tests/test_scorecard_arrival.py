@@ -57,11 +57,11 @@ def test_a_kpi_no_planned_initiative_moves_is_warned_everywhere_with_the_nearest
     assert any(UNMOVED in row[1] for row in about)
     sheet = wb["Scorecard"]
     header = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "first-contact-resolution")
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[-1] == "first-contact-resolution")
     assert UNMOVED in row[header.index("Warning")]
     assert row[header.index("Moved by initiatives")] is None
     # the catalogue's KPI of the same name is not listed a second time as a suggestion
-    names = [r[header.index("KPI")] for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    names = [r[header.index("KPI")] for r in sheet.iter_rows(min_row=2, values_only=True) if r[-1]]
     assert names.count("First contact resolution") == 1
 
 
@@ -194,19 +194,21 @@ def test_the_roadmap_shows_kpi_names_initiative_titles_and_interim_targets(examp
     assert fcr.split() == ["First", "contact", "resolution", "(%)", "55", "60", "65", "70", "70"]
 
     wb = load_workbook(out)
-    assert wb.sheetnames == ["About", "Gaps", "Roadmap", "Trajectory", "Scorecard", "Interim targets"]
+    assert wb.sheetnames == ["About", "Gaps", "Roadmap", "Not scheduled", "Trajectory", "Scorecard",
+                             "Interim targets", "Glossary"]
     ws = wb["Interim targets"]
     header = [c.value for c in ws[1]]
-    assert header == ["Id", "KPI", "Unit", "Better when", "Baseline", "Wave", "Wave ends", "Interim target",
-                      "Target", "Basis"]
-    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "fcr"]
+    assert header == ["KPI", "Unit", "Better when", "Baseline", "Wave", "Wave ends", "Interim target",
+                      "Target", "Basis", "Id"]
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True) if r[-1] == "fcr"]
     assert [(r["Wave"], r["Interim target"]) for r in rows] == [(1, 60), (2, 65), (3, 70)]
     assert rows[0]["KPI"] == "First contact resolution" and rows[0]["Wave ends"] == dt.datetime(2026, 4, 5)
     assert rows[0]["Basis"] == "interpolated from baseline to target along waves 1-3, in which initiatives that " \
                                "move it finish"
     roadmap = wb["Roadmap"]
     header = [c.value for c in roadmap[1]]
-    kpis = {r[header.index("Id")]: r[header.index("KPIs")] for r in roadmap.iter_rows(min_row=2, values_only=True)}
+    kpis = {r[header.index("Id")]: r[header.index("KPIs it moves")]
+            for r in roadmap.iter_rows(min_row=2, values_only=True)}
     assert kpis["publish-sla-figures"] == "Contacts answered within the published time; Response time"
 
 

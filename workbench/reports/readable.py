@@ -113,7 +113,7 @@ def _sentence(text: str) -> str:
 
 
 def target_note(targets: pd.DataFrame) -> str:
-    """What the chart's colours mean (a model with layers), and who set the targets: the leadership team, or the
+    """Why the targets are grouped by layer (a model with layers), and who set the targets: the leadership team, or the
     model's suggestion standing until the team decides."""
     mine = list(targets.loc[targets["source"] == "client", "name"])
     fallback = list(targets.loc[targets["source"] == "default", "name"])
@@ -131,11 +131,11 @@ def target_note(targets: pd.DataFrame) -> str:
 
 
 def _layer_note(targets: pd.DataFrame) -> str:
-    """What the colours of the target chart mean, for a model whose dimensions have layers; "" otherwise."""
+    """Why the targets are grouped by layer, for a model whose dimensions have layers; "" otherwise."""
     if not targets["layer"].isin(list(LAYER_TITLES)).any():
         return ""
-    return ("The colours show each dimension's layer in the customer driver tree: loyalty grows only where the roots "
-            "and the trunk are solid, so the roadmap builds the roots first.")
+    return ("The targets are grouped by layer of the customer driver tree: loyalty grows only where the roots and the "
+            "trunk are solid, so the roadmap builds the roots first.")
 
 
 def scorecard_table(vision: Vision, model: MaturityModel) -> pd.DataFrame:
@@ -152,7 +152,7 @@ def scorecard_table(vision: Vision, model: MaturityModel) -> pd.DataFrame:
 
 def warning_lines(warnings: list[str]) -> list[str]:
     """One line per problem: the first sentence of each warning, without the hints on which setting to change
-    (the roadmap workbook keeps the full text); repeats dropped."""
+    (the roadmap workbook keeps the other sentences: `warning_text`); repeats dropped."""
     lines = [one_decimal(CONFIG_HINT.sub("", SENTENCE_END.split(w.strip(), maxsplit=1)[0]))
              for w in warnings if w.strip()]
     return list(dict.fromkeys(lines))
@@ -294,3 +294,54 @@ def suggested_kpis(p: Planning) -> str:
     if not len(sc):
         return ""
     return f"The roadmap also moves KPIs the scorecard does not track: {listed(sorted(sc['name']))}."
+
+
+# ------------------------------------------------------------------------------------------ the roadmap workbook
+
+UNSCHEDULED_KINDS = {"covered": "Not needed", "initiative": "Initiative", "gap": "Step", "dimension": "Dimension"}
+
+
+def id_names(p: Planning) -> dict[str, str]:
+    """Every id a planner's text may hold -> its name: initiatives, dimensions, KPIs and the model."""
+    model = p.engagement.model
+    return {model.id: model.name, **p.kpi_names, **initiative_titles(p.engagement), **dimension_names(model)}
+
+
+def _titles(ids: str, titles: dict[str, str]) -> str:
+    """'a, b' (initiative ids) as 'Title A; Title B': titles may hold commas."""
+    return "; ".join(titles.get(i, i) for i in (x.strip() for x in ids.split(",")) if i)
+
+
+def why_planned(why: str, titles: dict[str, str]) -> str:
+    """The plan's 'closes a gap; prerequisite of a, b' as 'Closes a gap. Prerequisite of: Title A; Title B.'"""
+    said = []
+    for part in filter(None, (s.strip() for s in str(why).split("; "))):
+        head, sep, ids = part.partition("prerequisite of ")
+        part = f"prerequisite of: {_titles(ids, titles)}" if sep and not head else part
+        said.append(f"{part[:1].upper()}{part[1:]}.")
+    return " ".join(said)
+
+
+def not_scheduled(p: Planning) -> pd.DataFrame:
+    """Everything the plan could not schedule, the initiatives not needed included: what it is (kind), which by
+    name (a step as 'Collaboration: level 2 → 3'), the dimensions it concerns and why, names for ids."""
+    u = p.roadmap.unscheduled
+    dims, titles, names = dimension_names(p.engagement.model), initiative_titles(p.engagement), id_names(p)
+    rows = []
+    for r in u.itertuples(index=False):
+        head, sep, ids = str(r.reason).partition("lifted by ")
+        rows.append({
+            "kind": UNSCHEDULED_KINDS.get(r.kind, r.kind),
+            "item": lifts(r.item, dims) if r.kind == "gap" else names.get(r.item, r.item),
+            "dimensions": ", ".join(dims.get(d, d) for d in (x.strip() for x in str(r.dimension).split(",")) if d),
+            "reason": f"{head.removeprefix('not needed: ')}{sep}{_titles(ids, titles)}" if r.kind == "covered" and sep
+            else one_decimal(named(str(r.reason), names))})
+    return pd.DataFrame(rows, columns=["kind", "item", "dimensions", "reason"])
+
+
+def warning_text(warning: str, names: dict[str, str]) -> str:
+    """A warning as the client reads it in the workbook: without the hints on settings, and every sentence after
+    the first but those saying what to change in client.yaml; ids as names, scores to 1 decimal."""
+    sentences = SENTENCE_END.split(CONFIG_HINT.sub("", warning.strip()))
+    kept = sentences[:1] + [s for s in sentences[1:] if "client.yaml" not in s]
+    return one_decimal(named(" ".join(kept), names))

@@ -1,5 +1,9 @@
-"""The roadmap as an Excel workbook a consultant hands to the client: gaps, roadmap, trajectory, scorecard and the
-KPIs' interim targets.
+"""The roadmap as an Excel workbook a consultant hands to the client: gaps, roadmap, what was not scheduled,
+trajectory, scorecard, the KPIs' interim targets and a glossary.
+
+Names, not ids, in every cell the client reads (workbench/reports/readable.py makes them): initiatives, KPIs,
+dimensions and steps ('People development: level 2 → 3'). The ids the consultant uses in client.yaml stay in a
+last, grey column headed "Id" where a sheet lists initiatives or KPIs; nothing reads the workbook back.
 
 Frozen headers, fitted column widths, dates as real dates, numbers rounded for reading, and every piece of
 client-supplied text written as text (assessment/sheets.py): a cell beginning with =, +, - or @ never becomes
@@ -20,8 +24,12 @@ from workbench import atomic
 from workbench.engagement.folder import engagement_inputs
 from workbench.outputs import refuse_output
 from workbench.planning import Planning
+from workbench.reports import readable
+from workbench.reports.glossary import glossary
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+ID_HEADER = "Id"  # the column of ids for client.yaml: last, in grey
+ID_FONT = Font(color="808080")
 
 
 MAX_WIDTH = 40  # wider text wraps: a sheet must stay readable when printed on one page width
@@ -44,7 +52,10 @@ def write_table(ws, df: pd.DataFrame, headers: dict[str, str], start_row: int = 
         for j, v in enumerate(row, start=1):
             if isinstance(v, bool):
                 v = "yes" if v else ""
-            safe_cell(ws, i, j, v).alignment = Alignment(vertical="top", wrap_text=True)
+            cell = safe_cell(ws, i, j, v)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if headers[cols[j - 1]] == ID_HEADER:
+                cell.font = ID_FONT
     if freeze:
         ws.freeze_panes = ws.cell(start_row + 1, 1)
     return start_row + len(df) + 2
@@ -59,73 +70,106 @@ def _shown(v) -> str:
 
 
 def build_workbook(p: Planning) -> Workbook:
-    """The workbook: About, Gaps, Roadmap (with what was not scheduled), Trajectory, Scorecard, Interim targets."""
+    """The workbook: About, Gaps, Roadmap, Not scheduled (when something was not), Trajectory, Scorecard, Interim
+    targets, Glossary."""
     wb = Workbook()
     wb.active.title = "About"
     _about(wb.active, p)
     write_table(wb.create_sheet("Gaps"), p.gaps, GAP_COLUMNS)
     _roadmap(wb.create_sheet("Roadmap"), p)
+    left = readable.not_scheduled(p)
+    if len(left):
+        write_table(wb.create_sheet("Not scheduled"), left.assign(item=left["item"].map(_plain)), UNSCHEDULED_COLUMNS)
     _trajectory(wb.create_sheet("Trajectory"), p.roadmap.trajectory)
-    names = dict(zip(p.targets["dimension"], p.targets["name"]))
-    evidences = [", ".join(names.get(d, d) for d in filter(None, x.split(", "))) for x in p.scorecard["dimensions"]]
-    write_table(wb.create_sheet("Scorecard"), p.scorecard.assign(dimensions=evidences), SCORECARD_COLUMNS)
+    _scorecard(wb.create_sheet("Scorecard"), p)
     _interim(wb.create_sheet("Interim targets"), p)
+    _glossary(wb.create_sheet("Glossary"), p)
     for ws in wb.worksheets:
         fit_rows(ws, {letter: dim.width for letter, dim in ws.column_dimensions.items() if dim.width})
-        print_setup(ws, landscape=True, title_rows="1:1" if ws.title != "About" else None)
+        print_setup(ws, landscape=True, title_rows="1:1" if ws.title not in ("About", "Glossary") else None)
     return wb
 
 
 GAP_COLUMNS = {
     "rank": "Rank", "name": "Dimension", "domain": "Domain", "layer": "Layer", "current": "Current score",
     "current_name": "Current level", "target": "Target level", "target_name": "Target name", "gap": "Gap",
-    "spread": "Spread (SD)", "leadership": "Leaders", "front_line": "Front line", "role_gap": "Leaders - front line",
-    "importance": "Importance (0-1)", "w_gap": "Priority: gap", "w_importance": "Priority: importance",
-    "w_foundation": "Priority: foundation", "w_disagreement": "Priority: disagreement", "priority": "Priority",
-    "why": "Why it ranks here"}
+    "spread": "Spread (standard deviation)", "leadership": "Leaders", "front_line": "Front line",
+    "role_gap": "Leaders minus front line", "importance": "Importance (0 to 1)", "w_gap": "Priority: gap",
+    "w_importance": "Priority: importance", "w_foundation": "Priority: foundation",
+    "w_disagreement": "Priority: disagreement", "priority": "Priority", "why": "Why it ranks here"}
 PLAN_COLUMNS = {
-    "wave": "Wave", "initiative": "Id", "title": "Initiative", "dimensions": "Raises", "effort": "Effort (pw)",
-    "duration_weeks": "Weeks", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs",
-    "quick_win": "Quick win", "why": "Why"}
+    "wave": "Wave", "title": "Initiative", "dimensions": "Raises", "effort": "Effort (person-weeks)",
+    "duration_weeks": "Duration (weeks)", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs it moves",
+    "quick_win": "Quick win", "why": "Why it is planned", "initiative": ID_HEADER}
+UNSCHEDULED_COLUMNS = {"kind": "What", "item": "Not scheduled", "dimensions": "Dimensions", "reason": "Why"}
 SCORECARD_COLUMNS = {
-    "kpi": "Id", "name": "KPI", "definition": "Definition", "unit": "Unit", "better_when": "Better when",
+    "name": "KPI", "definition": "Definition", "unit": "Unit", "better_when": "Better when",
     "baseline": "Baseline", "target": "Target", "due": "Due", "owner": "Owner", "source": "Data source",
-    "dimensions": "Evidences", "moved_by": "Moved by initiatives", "first_wave": "From wave",
-    "interim": "Interim targets", "warning": "Warning", "in_scorecard": "In the scorecard"}
+    "dimensions": "Shows progress in", "moved_by": "Moved by initiatives", "first_wave": "First moved in wave",
+    "interim": "Interim targets", "warning": "Warning", "in_scorecard": "In the scorecard", "kpi": ID_HEADER}
 INTERIM_COLUMNS = {
-    "kpi": "Id", "name": "KPI", "unit": "Unit", "better_when": "Better when", "baseline": "Baseline",
+    "name": "KPI", "unit": "Unit", "better_when": "Better when", "baseline": "Baseline",
     "wave": "Wave", "wave_end": "Wave ends", "interim_target": "Interim target", "target": "Target",
-    "basis": "Basis"}
+    "basis": "Basis", "kpi": ID_HEADER}
+WORKBOOK_TERMS = [
+    ("Priority: gap, importance, foundation, disagreement", "The four weighted parts that add up to a gap's "
+     "priority, on the Gaps sheet; the weights are on the About sheet."),
+    ("Leaders minus front line", "How much higher leaders score than the front line: a difference of half a level "
+     "or more means the two see it differently, and should align first."),
+    ("Quick win", "An initiative of little effort and quick effect: the roadmap schedules quick wins first, to "
+                  "build momentum."),
+    ("Not needed", "An initiative left out because those in the roadmap already lift the same levels."),
+    ("Id", "The short name of an initiative or KPI in the engagement's settings (client.yaml), in the last, grey "
+           "column of some sheets: for the consultant, when changing the roadmap."),
+]
+UNUSED_TERMS = {"Agreement"}  # explained in the report, not shown in the workbook
 
 
 def _about(ws, p: Planning) -> None:
     """The client, the model, the roadmap's settings and weights, the vision, then the warnings."""
     cfg, s, w = p.engagement.config, p.roadmap.settings, p.weights
     facts = [("Client", cfg.name), ("Sector", cfg.sector), ("Consultant", cfg.consultant),
-             ("Model", f"{p.assessment.model_id} {p.assessment.model_version}"),
+             ("Maturity model", f"{p.engagement.model.name} (version {p.assessment.model_version})"),
              ("Prepared", dt.date.today()), ("Roadmap start", s.start), ("Waves", s.waves),
              ("Weeks per wave", s.wave_weeks), ("Capacity per wave (person-weeks)", s.capacity),
              ("Priority weights", f"gap {w.gap:g}, importance {w.importance:g}, foundation {w.foundation:g}, "
                                   f"disagreement {w.disagreement:g}"),
-             ("Vision", cfg.vision.statement), ("Purpose", cfg.vision.purpose)]
+             ("Vision", cfg.vision.statement), ("Purpose", cfg.vision.purpose),
+             ("Terms", "Explained on the Glossary sheet.")]
     for i, (k, v) in enumerate(facts, start=1):
         safe_cell(ws, i, 1, k).font = Font(bold=True)
         safe_cell(ws, i, 2, v)
-    for i, note in enumerate(p.warnings, start=len(facts) + 2):
+    names = readable.id_names(p)
+    for i, note in enumerate(dict.fromkeys(readable.warning_text(w, names) for w in p.warnings), start=len(facts) + 2):
         safe_cell(ws, i, 1, "Warning")
-        safe_cell(ws, i, 2, note)
+        safe_cell(ws, i, 2, note).alignment = Alignment(vertical="top", wrap_text=True)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 100
 
 
 def _roadmap(ws, p: Planning) -> None:
-    """The initiatives by wave, then what was not scheduled and why."""
-    plan = p.roadmap.plan.assign(kpis=[p.named_kpis(k) for k in p.roadmap.plan["kpis"]])
-    nxt = write_table(ws, plan, PLAN_COLUMNS)
-    if len(p.roadmap.unscheduled):
-        safe_cell(ws, nxt, 1, "Not scheduled").font = Font(bold=True, size=12)
-        write_table(ws, p.roadmap.unscheduled, {"kind": "Kind", "item": "Item", "dimension": "Dimension",
-                                                "reason": "Reason"}, start_row=nxt + 1, freeze=False)
+    """The initiatives by wave, by name: what each raises, the KPIs it moves and why it is planned."""
+    plan, dims = p.roadmap.plan, readable.dimension_names(p.engagement.model)
+    titles = readable.initiative_titles(p.engagement)
+    write_table(ws, plan.assign(kpis=[p.named_kpis(k) for k in plan["kpis"]],
+                                dimensions=[_plain(readable.lifts(x, dims)) for x in plan["dimensions"]],
+                                why=[readable.why_planned(x, titles) for x in plan["why"]]), PLAN_COLUMNS)
+
+
+def _plain(text: str) -> str:
+    """Plain spaces for readable's no-break ones: a spreadsheet wraps its wide columns itself, and a filter or a
+    search for 'level 2' finds the cell."""
+    return text.replace(readable.NBSP, " ")
+
+
+def _scorecard(ws, p: Planning) -> None:
+    """Every KPI of the scorecard and those the roadmap also moves: the dimensions it shows progress in, what
+    moves it and its warning, by name."""
+    dims, names = readable.dimension_names(p.engagement.model), readable.id_names(p)
+    sc = p.scorecard
+    write_table(ws, sc.assign(
+        dimensions=[", ".join(dims.get(d, d) for d in filter(None, x.split(", "))) for x in sc["dimensions"]],
+        warning=[readable.warning_text(w, names) if w else "" for w in sc["warning"]]), SCORECARD_COLUMNS)
 
 
 def _interim(ws, p: Planning) -> None:
@@ -137,7 +181,7 @@ def _interim(ws, p: Planning) -> None:
     without = sc[sc["in_scorecard"] & ~sc["kpi"].isin(p.interim["kpi"])] if len(sc) else sc
     if len(without):
         safe_cell(ws, nxt, 1, "Without interim targets").font = Font(bold=True, size=12)
-        write_table(ws, without, {"kpi": "Id", "name": "KPI", "interim": "Why"}, start_row=nxt + 1, freeze=False)
+        write_table(ws, without, {"name": "KPI", "interim": "Why"}, start_row=nxt + 1, freeze=False)
 
 
 def _reading(x: float) -> float:
@@ -155,6 +199,14 @@ def _trajectory(ws, traj: pd.DataFrame) -> None:
     wide["target"] = wide["dimension"].map(traj.drop_duplicates("dimension").set_index("dimension")["target"])
     wide = wide.rename(columns={wv: labels[wv] for wv in labels})
     write_table(ws, wide, {"name": "Dimension"} | {v: v for v in labels.values()} | {"target": "Target"})
+
+
+def _glossary(ws, p: Planning) -> None:
+    """The terms that remain after plain words: the report's glossary for the model in use, and the workbook's own."""
+    terms = [t for t in glossary(p.engagement.model) if t[0] not in UNUSED_TERMS] + WORKBOOK_TERMS
+    write_table(ws, pd.DataFrame(terms, columns=["term", "meaning"]), {"term": "Term", "meaning": "Meaning"})
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 100
 
 
 def save_roadmap_workbook(p: Planning, target: Path) -> Path:
