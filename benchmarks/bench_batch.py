@@ -22,8 +22,9 @@ produces the three notebooks, the HTML report and the roadmap workbook per clien
   the two figures the README's throughput for N machines is calculated from.
 
 `--engine dask` runs only the fast and dask lines. `--engine deliverable --clients 12` runs a fast batch of the
-notebooks, then times each deliverable per client in one warm process: the HTML report, its PDF and the deck. Prints seconds per client for each line and the ratios the
-engines are judged by.
+notebooks, then times each deliverable per client in one warm process: the HTML report, its PDF and the deck,
+and the same PDF with WeasyPrint's own letter-by-letter SVG text (the baseline of workbench/reports/svg_text.py).
+Prints seconds per client for each line and the ratios the engines are judged by.
 """
 from __future__ import annotations
 
@@ -191,13 +192,14 @@ def deliverables(clients: list[Path], out: Path) -> dict[str, list[float]]:
     import datetime as dt
 
     from workbench.planning import plan_engagement
+    from workbench.reports import svg_text
     from workbench.reports.deck import write_deck
     from workbench.reports.report import report_html, warm_up, warm_up_pdf, write_pdf
     from workbench.reports.summary import executive_summary
 
     warm_up()
     warm_up_pdf()
-    times: dict[str, list[float]] = {"html": [], "pdf": [], "pptx": []}
+    times: dict[str, list[float]] = {"html": [], "pdf": [], "pdf_letters": [], "pptx": []}
     today = dt.date.today()
     for k, folder in enumerate(clients):
         p = plan_engagement(folder)
@@ -211,10 +213,17 @@ def deliverables(clients: list[Path], out: Path) -> dict[str, list[float]]:
         t2 = time.perf_counter()
         write_deck(p, done / "bench.pptx", today, s)
         t3 = time.perf_counter()
+        svg_text.uninstall()  # the baseline: WeasyPrint's own SVG text, a letter at a time, on the same HTML
+        try:
+            write_pdf(html, done / "bench-letters.pdf")
+        finally:
+            svg_text.install()
+        t4 = time.perf_counter()
         if k:
             times["html"].append(t1 - t0)
             times["pdf"].append(t2 - t1)
             times["pptx"].append(t3 - t2)
+            times["pdf_letters"].append(t4 - t3)
     return times
 
 
@@ -292,12 +301,51 @@ def deliverable_only(args) -> None:
         clients = make_clients(args.clients, tmp / "clients")
         workbench_run(tmp / "clients", tmp / "fast", args.jobs, "html")
         times = deliverables(clients, tmp / "fast")
-    goals = {"html": "", "pdf": "(goal <= 0.8 s)", "pptx": "(goal <= 0.3 s)"}
+    goals = {"html": "", "pdf": "(goal <= 0.8 s)", "pptx": "(goal <= 0.3 s)",
+             "pdf_letters": "(baseline: WeasyPrint's SVG text a letter at a time)"}
     print(f"Each deliverable per client, one warm process, {len(times['html'])} clients (the first warms up):")
     for fmt, xs in times.items():
         xs = sorted(xs)
         p95 = xs[max(0, int(round(0.95 * len(xs))) - 1)]
-        print(f"  {fmt:5s} median {statistics.median(xs):5.2f} s, p95 {p95:5.2f} s {goals[fmt]}")
+        print(f"  {fmt:11s} median {statistics.median(xs):5.2f} s, p95 {p95:5.2f} s {goals[fmt]}")
+    ratios = sorted(b / a for a, b in zip(times["pdf"], times["pdf_letters"]))
+    print(f"  PDF, letter-at-a-time SVG text / run-at-a-time (same HTML, per client): median "
+          f"{statistics.median(ratios):.2f}x")
+    as_filed()
+
+
+def as_filed(rounds: int = 5) -> None:
+    """Northbank's PDF now against its report as it was when issue 17 was filed (benchmarks/baseline: 24 pages,
+    its stylesheet escaped), rendered alternately in one warm process: seconds and pages of each, the ratio."""
+    import datetime as dt
+    import statistics
+
+    import pypdf
+
+    from workbench.planning import plan_engagement
+    from workbench.reports.report import report_html, write_pdf
+    from workbench.reports.summary import executive_summary
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        shutil.copytree(EXAMPLES / "northbank-it-service-desk", tmp / "clients" / "northbank")
+        workbench_run(tmp / "clients", tmp / "out", 1, "html")
+        p = plan_engagement(tmp / "clients" / "northbank")
+        done = tmp / "out" / p.engagement.config.id
+        today = dt.date.today()
+        html = {"now": report_html(p, sorted(done.glob("0*.ipynb")), today, summary=executive_summary(p, today)),
+                "as filed": (ROOT / "benchmarks" / "baseline" / "northbank-report-as-filed.html").read_text("utf-8")}
+        seconds: dict[str, list[float]] = {k: [] for k in html}
+        pages: dict[str, int] = {}
+        for _ in range(rounds):
+            for name, text in html.items():
+                t0 = time.perf_counter()
+                write_pdf(text, tmp / "x.pdf")
+                seconds[name].append(time.perf_counter() - t0)
+                pages[name] = len(pypdf.PdfReader(tmp / "x.pdf").pages)
+    for name, xs in seconds.items():
+        print(f"  Northbank's PDF {name:8s}: median {statistics.median(xs):5.2f} s, {pages[name]} pages")
+    print(f"  as filed / now: {statistics.median(seconds['as filed']) / statistics.median(seconds['now']):.2f}x")
 
 
 if __name__ == "__main__":

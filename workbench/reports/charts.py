@@ -39,6 +39,10 @@ ROLE_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILION]
 LEVEL_CMAP = ListedColormap(["#F7FBFF", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B"])
 
 
+PAGE_WIDTH = 7.0  # inches: an A4 portrait page's text width (182 mm) with a little to spare, so print is 1:1
+ROW = 0.2  # inches per bar or row: 9 pt labels with room between them
+
+
 def _figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), dpi=72)
     FigureCanvasAgg(fig)
@@ -130,7 +134,7 @@ def radar(names: list[str], current: list[float], target: list[float], levels: l
     n = len(names)
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False).tolist()
     fig = _figure(7.2, 6.4)
-    ax = fig.add_subplot(projection="polar")
+    ax = fig.add_axes((0.2, 0.1, 0.6, 0.72), projection="polar")  # room around it for the labels: no tight crop
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     lo, hi = levels[0].value, levels[-1].value
@@ -144,14 +148,15 @@ def radar(names: list[str], current: list[float], target: list[float], levels: l
     ax.set_rlabel_position(180 / n)  # level numbers between the first two spokes, clear of their labels
     ax.set_xticks(angles, [_wrap(x, 16) for x in names])
     ax.tick_params(axis="x", pad=12)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.1), frameon=False)
-    ax.set_title("Current maturity against the target (levels " + f"{lo}-{hi})", pad=24)
+    fig.legend(*ax.get_legend_handles_labels(), loc="upper right", frameon=False)
+    fig.suptitle("Current maturity against the target (levels " + f"{lo}-{hi})", y=0.975)
     return fig
 
 
-def profile_chart(dims: pd.DataFrame, levels: list) -> Figure:
+def profile_chart(dims: pd.DataFrame, levels: list, unit: str = "dimension") -> Figure:
     """Today's mean per dimension against its target, one row each in the model's order: a dot for today
-    (labelled with its score), a bar mark for the target, a line for the distance between them."""
+    (labelled with its score), a bar mark for the target, a line for the distance between them. `unit`: the
+    model's word for a dimension, in the title."""
     d = dims.iloc[::-1]
     fig = _figure(PAGE_WIDTH, _rows_height(len(d), 0.9, per_row=0.155))
     ax = fig.add_subplot()
@@ -177,7 +182,7 @@ def profile_chart(dims: pd.DataFrame, levels: list) -> Figure:
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.8, zorder=0)
     ax.set_axisbelow(True)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
-    ax.set_title("Today's mean score against the target, per dimension", pad=22)
+    ax.set_title(f"Today's mean score against the target, per {unit}", pad=22)
     return fig
 
 
@@ -190,7 +195,8 @@ TARGET_CMAP = ListedColormap(np.vstack([_BELOW(np.linspace(0, 1, 128)), _ABOVE(n
                              name="below-above-target")
 
 
-def role_heatmap(heat: pd.DataFrame, groups: pd.DataFrame, levels: list, min_group: int = 3) -> Figure:
+def role_heatmap(heat: pd.DataFrame, groups: pd.DataFrame, levels: list, min_group: int = 3,
+                 unit: str = "dimension") -> Figure:
     """Mean score per dimension (rows) and role group (columns), then all respondents and the target.
 
     `heat` is assessment.findings.role_heatmap (dimension, name, one column per role group id, all, target);
@@ -260,51 +266,8 @@ def role_heatmap(heat: pd.DataFrame, groups: pd.DataFrame, levels: list, min_gro
     if handles:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), frameon=False,
                   fontsize=8, handlelength=1.2, borderaxespad=0.3, columnspacing=1.2)
-    ax.set_title("How each role group sees each dimension")
+    ax.set_title(f"How each role group sees each {unit}")
     return fig
-
-
-def spread_chart(dimensions: pd.DataFrame, levels: list) -> Figure:
-    """Mean, interquartile range and full range per dimension; hollow markers where respondents disagree."""
-    d = dimensions.iloc[::-1]
-    fig = _figure(7.2, 0.38 * len(d) + 1.4)
-    ax = fig.add_subplot()
-    y = np.arange(len(d))
-    ax.hlines(y, d["min"], d["max"], color=GREY, linewidth=1, label="range")
-    ax.hlines(y, d["q1"], d["q3"], color=SKY, linewidth=6, label="middle half (IQR)")
-    agree = d["agreement"].fillna(True).astype(bool).to_numpy()
-    ax.scatter(d["mean"][agree], y[agree], color=BLUE, zorder=3, label="mean (respondents agree)")
-    ax.scatter(d["mean"][~agree], y[~agree], facecolor="white", edgecolor=VERMILION, linewidth=1.5, zorder=3,
-               label="mean (respondents disagree)")
-    ax.set_yticks(y, d["name"])
-    _level_axis(ax, levels)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
-    ax.set_title("Spread of answers per dimension", pad=34)
-    return fig
-
-
-def perception_gap_chart(gap: pd.DataFrame, levels: list) -> Figure:
-    """Leaders' and front line's mean per dimension, joined by a line: the perception gap."""
-    g = gap.dropna(subset=["leadership_mean", "front_line_mean"], how="all").iloc[::-1]
-    fig = _figure(7.2, 0.38 * len(g) + 1.4)
-    ax = fig.add_subplot()
-    y = np.arange(len(g))
-    ax.hlines(y, g["front_line_mean"], g["leadership_mean"], color=GREY, linewidth=2)
-    ax.scatter(g["leadership_mean"], y, color=ORANGE, marker="D", zorder=3, label="Leadership")
-    ax.scatter(g["front_line_mean"], y, color=BLUE, marker="o", zorder=3, label="Front line")
-    for yi, r in zip(y, g.itertuples(index=False)):
-        if pd.notna(r.gap):
-            ax.annotate(f"{r.gap:+.1f}", (max(r.leadership_mean, r.front_line_mean), yi), xytext=(6, -3),
-                        textcoords="offset points", fontsize=8, color=GREY)
-    ax.set_yticks(y, g["name"])
-    _level_axis(ax, levels)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
-    ax.set_title("Leadership and front line: where they see things differently", pad=26)
-    return fig
-
-
-PAGE_WIDTH = 7.0  # inches: an A4 portrait page's text width (182 mm) with a little to spare, so print is 1:1
-ROW = 0.2  # inches per bar or row: 9 pt labels with room between them
 
 
 def _rows_height(rows: int, frame: float, per_row: float = ROW) -> float:
@@ -355,7 +318,8 @@ def _place_labels(ax, xy: np.ndarray, labels: list[str], renderer, avoid: list, 
         taken.append(matplotlib.text.Text.get_window_extent(text, renderer).padded(1.5))
 
 
-def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, str]) -> Figure:
+def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, str], unit: str = "dimension"
+                                 ) -> Figure:
     """Dimensions placed by how important their questions are to respondents and how well they are done, each
     point named; the lines are the means over all rated questions, so the top-left quadrant (important, done
     less well than most) is where to concentrate."""
@@ -375,11 +339,11 @@ def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, st
     xr, yr = max(px.max() - px.min(), 0.1), max(py.max() - py.min(), 0.3)
     ax.set_xlim(min(px.min(), mx) - 0.35 * xr, max(px.max(), mx) + 0.35 * xr)
     ax.set_ylim(min(py.min(), my) - 0.3 * yr, max(py.max(), my) + 0.3 * yr)
-    ax.set_xlabel("Performance: share of the answer scale reached (mean of the dimension's questions)", fontsize=8)
+    ax.set_xlabel(f"Performance: share of the answer scale reached (mean of the {unit}'s questions)", fontsize=8)
     ax.set_ylabel("Importance: mean rating", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_title("Importance against performance, per dimension")
+    ax.set_title(f"Importance against performance, per {unit}")
     renderer = fig.canvas.get_renderer()
     _fit(fig, renderer)  # the axes where they will be drawn, so labels are placed in their final room
     corners = []
@@ -397,32 +361,11 @@ def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, st
     return fig
 
 
-def target_chart(targets: pd.DataFrame, levels: list) -> Figure:
-    """The envisioned level per dimension, coloured by its layer in the customer driver tree."""
-    t = targets.iloc[::-1]
-    fig = _figure(PAGE_WIDTH, _rows_height(len(t), 0.8, per_row=0.17))
-    ax = fig.add_subplot()
-    colours = [LAYER_COLOURS.get(layer, GREY) for layer in t["layer"]]
-    ax.barh(t["name"], t["target"], color=colours, left=0, height=0.7)
-    ax.tick_params(axis="y", labelsize=8)
-    _level_axis(ax, levels)
-    ax.set_xticks([lv.value for lv in levels], [_wrap(f"{lv.value} {lv.name}", 14) for lv in levels], fontsize=8)
-    ax.set_xlim(levels[0].value - 0.1 if levels[0].value > 0 else 0, levels[-1].value + 0.1)
-    handles = [Patch(color=c, label=f"{k} ({'foundations' if k == 'roots' else 'competence' if k == 'trunk' else 'relationship'})")
-               for k, c in LAYER_COLOURS.items() if k in set(t["layer"])]
-    if handles:  # centred on the page, not on the axes: beside long dimension names it would run off the right
-        across = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), bbox_transform=across, ncol=3,
-                  frameon=False, fontsize=8)
-    ax.set_title("Target level per dimension", pad=24 if handles else 6)
-    return fig
-
-
-def priority_chart(gaps: pd.DataFrame) -> Figure:
+def priority_chart(gaps: pd.DataFrame, unit: str = "dimension") -> Figure:
     """Why each gap ranks where it does: the weighted components of its priority, stacked."""
     g = gaps[gaps["priority"] > 0].iloc[::-1]
     if g.empty:
-        return _nothing("No dimension is below its target: there is no gap to rank")
+        return _nothing(f"No {unit} is below its target: there is no gap to rank")
     fig = _figure(PAGE_WIDTH, _rows_height(len(g), 1.0, per_row=0.17))
     ax = fig.add_subplot()
     left = np.zeros(len(g))
@@ -472,10 +415,10 @@ def gantt(plan: pd.DataFrame, waves: pd.DataFrame) -> Figure:
     return fig
 
 
-def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
+def trajectory_chart(trajectory: pd.DataFrame, levels: list, unit: str = "dimension") -> Figure:
     """Projected level per dimension after each wave, with the target in the last column."""
     if trajectory.empty:
-        return _nothing("No dimension has a score to climb from, so there is no trajectory to draw")
+        return _nothing(f"No {unit} has a score to climb from, so there is no trajectory to draw")
     wide = trajectory.pivot_table(index="name", columns="wave", values="level", sort=False)
     target = trajectory.drop_duplicates("name").set_index("name")["target"].reindex(wide.index)
     data = np.column_stack([wide.to_numpy(dtype=float), target.to_numpy(dtype=float)])
@@ -496,7 +439,7 @@ def trajectory_chart(trajectory: pd.DataFrame, levels: list) -> Figure:
     return fig
 
 
-def progress_chart(against_plan: pd.DataFrame, before: pd.Series, levels: list) -> Figure:
+def progress_chart(against_plan: pd.DataFrame, before: pd.Series, levels: list, unit: str = "dimension") -> Figure:
     """Per dimension: where it stood at the first round, where it stands now, and the level the roadmap
     planned for now. `against_plan` holds one round's rows; `before` the first round's means by name."""
     d = against_plan.iloc[::-1]
@@ -513,7 +456,7 @@ def progress_chart(against_plan: pd.DataFrame, before: pd.Series, levels: list) 
     ax.set_yticks(y, d["name"])
     _level_axis(ax, levels)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
-    ax.set_title("Where each dimension stands against the roadmap", pad=26)
+    ax.set_title(f"Where each {unit} stands against the roadmap", pad=26)
     return fig
 
 

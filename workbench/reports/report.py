@@ -18,6 +18,7 @@ from jinja2 import Environment, select_autoescape
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
 from workbench.reports.deck import write_deck
+from workbench.reports import svg_text, wording
 from workbench.reports.glossary import glossary
 from workbench.reports.summary import Summary, executive_summary
 
@@ -70,11 +71,21 @@ def warm_up() -> None:
     report_css()
 
 
+def _as_text(cell):
+    """A code cell that shows only Markdown (wording.show: text in the model's words) as the text cell it stands
+    for, so it prints as static text does: its headings in the contents, kept with what follows."""
+    outs = cell.get("outputs", []) if cell.cell_type == "code" else []
+    if outs and all(o.get("output_type") == "display_data" and "text/markdown" in o.get("data", {})
+                    and set(o["data"]) <= {"text/markdown", "text/plain"} for o in outs):
+        return nbformat.v4.new_markdown_cell("\n\n".join(o["data"]["text/markdown"] for o in outs))
+    return cell
+
+
 def notebook_body(path: Path) -> str:
     """The HTML of an executed notebook's outputs and markdown, without code or prompts."""
     nb = nbformat.read(str(path), as_version=4)
     # a code cell that shows nothing would sit between a heading and its figure and let a page break there
-    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
+    nb.cells = [_as_text(c) for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     for i, cell in enumerate(nb.cells):
         cell.id = f"{path.stem[:2]}-{i}"  # papermill's injected cell gets a random id: same inputs, same report
     body, _ = _exporter().from_notebook_node(nb)
@@ -96,8 +107,9 @@ def version() -> str:
         return "unknown"
 
 
-def progress_summary(review) -> str:
-    """One sentence for the executive summary of a client re-assessed: how the latest round compares."""
+def progress_summary(review, dimensions: str = "dimensions") -> str:
+    """One sentence for the executive summary of a client re-assessed: how the latest round compares (the
+    model's `dimensions` counted)."""
     if review is None:
         return ""
     last = review.now
@@ -106,7 +118,7 @@ def progress_summary(review) -> str:
     behind = int(kpis["status"].isin(["behind", "overdue"]).sum()) if len(kpis) else 0
     text = (f"Re-assessed in round {review.rounds[-1].name} ({review.rounds[-1].date:%d %B %Y}), the "
             f"{len(review.rounds)}{'nd' if len(review.rounds) == 2 else 'rd' if len(review.rounds) == 3 else 'th'} "
-            f"round since {review.rounds[0].name}: {ok} of {len(last)} dimensions are where the roadmap planned "
+            f"round since {review.rounds[0].name}: {ok} of {len(last)} {dimensions} are where the roadmap planned "
             f"them to be or further.")
     if len(kpis):
         text += f" {behind} of {len(kpis)} KPIs are behind or overdue."
@@ -120,15 +132,15 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     sentence of assessment.peers.peer_standing, is)."""
     cfg, model, a = p.engagement.config, p.engagement.model, p.assessment
     catalogue = p.engagement.catalogue
-    tier = next(t for t in model.tiers if t.id == model.dimension_tier)
+    said = wording.words(model)
     return with_contents(_template().render(
         css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
-        summary=summary or executive_summary(p, report_date), glossary=glossary(model), dimension_word=tier.name.lower(),
-        has_layers=any(d.layer for d in model.dimensions), settings=p.roadmap.settings,
+        summary=summary or executive_summary(p, report_date), glossary=glossary(model), dimension_word=said.dimension, dimension_title=said.Dimension,
+        has_layers=said.layers, settings=p.roadmap.settings,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
-        version=version(), progress=progress_summary(review),
+        version=version(), progress=progress_summary(review, said.dimensions),
         peers=None if peers is None else {"rows": list(peers[0].itertuples(index=False)), "text": peers[1]}))
 
 
@@ -173,6 +185,7 @@ def _font_config():
     """WeasyPrint's font configuration (fontconfig's font list), built once per process, shared by reports."""
     from weasyprint.text.fonts import FontConfiguration
 
+    svg_text.install()  # chart text laid out a run at a time, not a letter at a time
     return FontConfiguration()
 
 

@@ -61,16 +61,11 @@ def callout_list(title: str, items: Iterable[str], empty: str = "") -> None:
                  + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul></div>"))
 
 
-# The report's stylesheet keeps every notebook output on one page (right for a chart or a short table). A long
-# finding or table marked wb-flow may break between lines and rows instead, so it starts where the page has
-# room rather than leaving half a page empty; a finding's heading stays with its first lines (and close to
-# them) and a quote stays whole. A reference table marked wb-small prints at 8 pt. Carried by the outputs that need it (nothing else on
-# the page changes); report.css could hold it.
+# The report's stylesheet (report.css) keeps every notebook output on one page (right for a chart or a short
+# table). A long finding or table marked wb-flow may break between lines and rows instead, so it starts where
+# the page has room rather than leaving half a page empty; a finding's heading stays with its first lines and
+# a quote stays whole. A reference table marked wb-small prints at SMALL_TABLE_PT, its rows set close.
 SMALL_TABLE_PT = 8.0
-FLOW_STYLE = ("<style>.output_subarea:has(.wb-flow) { break-inside: auto; } "
-              ".wb-flow h3 { break-after: avoid; margin: 0.9em 0 0.25em; } "
-              ".wb-flow blockquote { break-inside: avoid; margin: 0.35em 0 0.35em 1.5em; } "
-              f".wb-small .wb-table {{ font-size: {SMALL_TABLE_PT:g}pt; }}</style>")
 
 
 def grouped_table(df: pd.DataFrame, by: str, columns: dict[str, str], formats: dict[str, str] | None = None,
@@ -78,7 +73,7 @@ def grouped_table(df: pd.DataFrame, by: str, columns: dict[str, str], formats: d
                   empty: str = "Nothing to show.") -> None:
     """One table with a heading row before each group of rows (the values of column `by`, in order of first
     appearance), under an optional section `heading` and `text`. Print breaks it between any two rows (it
-    flows: see FLOW_STYLE) and repeats the column headings on each page, but never right after a heading.
+    flows, see wb-flow above) and repeats the column headings on each page, but never right after a heading.
     `small`: at SMALL_TABLE_PT, for reference material."""
     top = (f"<h2>{esc(heading)}</h2>" if heading else "") + (f'<p style="break-after: avoid">{esc(text)}</p>'
                                                              if text else "")
@@ -90,7 +85,7 @@ def grouped_table(df: pd.DataFrame, by: str, columns: dict[str, str], formats: d
     rows = "".join(f'<tr style="break-after: avoid"><td class="txt" colspan="{len(columns)}"><strong>{esc(key)}'
                    f"</strong></td></tr>" + part[part.index("<tbody>") + 7:part.index("</tbody>")]
                    for key, part in zip(dict.fromkeys(df[by]), parts))
-    display(HTML(f'{FLOW_STYLE}<div class="wb-flow{" wb-small" if small else ""}">{top}{head}<tbody>{rows}'
+    display(HTML(f'<div class="{_flow(small)}">{top}{head}<tbody>{rows}'
                  "</tbody></table></div>"))
 
 
@@ -103,10 +98,10 @@ def quote_html(text: str, attribution: str, label: str = "") -> str:
 
 def finding(title: str, text: str, quotes: Iterable[tuple[str, str, str]] = (), note: str = "") -> None:
     """One finding: a heading (with a short `note` beside it), the text, and the quotes given as (label, text,
-    attribution); no quote area when there are none. In print it flows (see FLOW_STYLE)."""
+    attribution); no quote area when there are none. In print it flows (.wb-flow in the report's stylesheet)."""
     aside = f' <span class="muted">{esc(note)}</span>' if note else ""
     # the text in a div, not a p: the full width of the page (a p stops at 48em), a tenth shorter in print
-    display(HTML(f'{FLOW_STYLE}<div class="wb-flow"><h3>{esc(title)}{aside}</h3><div>{esc(text)}</div>'
+    display(HTML(f'<div class="wb-flow"><h3>{esc(title)}{aside}</h3><div>{esc(text)}</div>'
                  + "".join(quote_html(t, who, label) for label, t, who in quotes) + "</div>"))
 
 
@@ -135,27 +130,33 @@ def facts(pairs: list[tuple[str, object]]) -> None:
 
 
 def table(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
-          empty: str = "Nothing to show.", widths: dict[str, str] | None = None) -> None:
+          empty: str = "Nothing to show.", widths: dict[str, str] | None = None, small: bool = False) -> None:
     """A table of the chosen columns under readable headers; numbers formatted, text escaped; `widths` fixes
-    the share of the width of some columns ({"title": "40%"}), the others share the rest."""
-    display(HTML(table_html(df, columns, formats, empty, widths)))
+    the share of the width of some columns ({"title": "40%"}), the others share the rest. In print it may break
+    between rows, the column headings repeated (wb-flow); `small`: set close, for reference material."""
+    display(HTML(f'<div class="{_flow(small)}">{table_html(df, columns, formats, empty, widths)}</div>'))
+
+
+def _flow(small: bool) -> str:
+    return "wb-flow wb-small" if small else "wb-flow"
 
 
 def table_in_parts(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
                    empty: str = "Nothing to show.", widths: dict[str, str] | None = None, by: str | None = None,
-                   rows: int | None = None, titles: dict | None = None) -> None:
+                   rows: int | None = None, titles: dict | None = None, small: bool = False) -> None:
     """The table as one table per value of column `by` (e.g. per wave) or in parts of at most `rows` rows (all of
     about the same length), each with the header, the same column widths and the part's title from `titles` if
-    it has one. In print a part starts wherever the page has room, instead of the whole table moving to the next
-    page and leaving a gap behind."""
+    it has one. In print a part starts wherever the page has room and may break between rows (wb-flow), instead
+    of the whole table moving to the next page and leaving a gap behind. `small` as for `table`."""
     if df.empty:
-        table(df, columns, formats, empty, widths)
+        table(df, columns, formats, empty, widths, small)
+        return
     size = math.ceil(len(df) / math.ceil(len(df) / rows)) if rows and len(df) else max(len(df), 1)  # parts alike
     keys = df[by] if by else pd.Series(range(len(df)), index=df.index) // size
     for key, part in df.groupby(keys, sort=False, dropna=False):
         title = (titles or {}).get(key)
-        display(HTML((f"<p><strong>{esc(title)}</strong></p>" if title else "")
-                     + table_html(part, columns, formats, empty, widths)))
+        display(HTML(f'<div class="{_flow(small)}">' + (f'<p class="part-title"><strong>{esc(title)}</strong></p>' if title
+                                                else "") + table_html(part, columns, formats, empty, widths) + "</div>"))
 
 
 def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
