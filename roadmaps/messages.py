@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assessment.findings import fmt_score
+
 MIN_STRENGTH = 0.25         # levels: smaller patterns are not findings
 SINGLE_DIMENSION = 0.8      # a single weak dimension weighs less than a pattern across all of them
 LAYER_WORDS = {"roots": "the basics customers expect every time (roots)", "trunk": "the core competence (trunk)",
@@ -95,7 +97,7 @@ def weakest_dimension(dimensions: pd.DataFrame, unit: str = "dimension") -> Find
     rest = float(d.drop(index=low.name)["mean"].median())
     gap = rest - float(low["mean"])
     return Finding("weakest_dimension", gap * SINGLE_DIMENSION,
-                   f"{low['name']} is the weakest {unit}: {_n(float(low['mean']))} against a median of {_n(rest)} "
+                   f"{low['name']} is the weakest {unit}: {fmt_score(float(low['mean']), 1)} against a median of {_n(rest)} "
                    "for the others.")
 
 
@@ -108,8 +110,8 @@ def roots_lowest(dimensions: pd.DataFrame) -> Finding | None:
         return None
     best = means.idxmax()
     return Finding("roots_lowest", float(means[best] - means["roots"]),
-                   f"{LAYER_WORDS['roots'][0].upper()}{LAYER_WORDS['roots'][1:]} score lowest, {_n(means['roots'])} "
-                   f"against {_n(means[best])} for {LAYER_WORDS.get(best, best)}: the foundations come first.")
+                   f"{LAYER_WORDS['roots'][0].upper()}{LAYER_WORDS['roots'][1:]} score lowest, {fmt_score(means['roots'], 1)} "
+                   f"against {fmt_score(means[best], 1)} for {LAYER_WORDS.get(best, best)}: the foundations come first.")
 
 
 def strongest_finding(candidates: list[Finding | None]) -> Finding | None:

@@ -84,3 +84,22 @@ def test_a_start_before_the_report_date_is_said(client):
     s = client(lambda role, dim: 3, start="2025-01-06")
     assert s.notes == ["The roadmap's first wave started on 6 January 2025 (set in client.yaml), before this "
                        "report's date: waves already under way are shown as planned."]
+
+
+def test_a_score_just_below_a_level_never_reads_as_that_level():
+    """Northbank's Governance and service levels scores 2.996: level 2, Repeatable. The summary, the gap table
+    and the deck print it as 2.9, never as 3.0 beside 'Repeatable'."""
+    from conftest import EXAMPLES
+    from workbench.reports import readable
+
+    p = plan_engagement(EXAMPLES / "northbank-it-service-desk")
+    gov = p.dimensions.set_index("dimension").loc["service-levels"]
+    assert 2.99 < gov["current"] < 3.0 and gov["level"] == 2
+    s = executive_summary(p, dt.date(2026, 12, 2))
+    row = next(d for d in s.profile if d["name"] == gov["name"])
+    assert (row["today"], row["level"]) == ("2.9", "Repeatable")
+    gaps = readable.gap_table(p.gaps).set_index("name")
+    if gov["name"] in gaps.index:
+        assert gaps.loc[gov["name"], "current"] == 2.9
+    for d in s.profile:  # no score shown at or above the next level's threshold
+        assert d["today"] is None or int(float(d["today"])) <= int(d["target"].split()[0])

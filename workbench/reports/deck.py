@@ -18,6 +18,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from assessment.findings import fmt_score
 from roadmaps import messages as m
 from workbench import atomic
 from workbench.planning import Planning
@@ -113,7 +114,7 @@ def _picture(slide, fig, left=LEFT, top=TOP, height=BODY_H) -> None:
 
 
 def _score(x) -> str:
-    return "-" if x is None or pd.isna(x) else f"{x:.1f}"
+    return "-" if x is None or pd.isna(x) else fmt_score(x, 1)
 
 
 def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> Presentation:

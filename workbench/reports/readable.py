@@ -12,6 +12,7 @@ import textwrap
 
 import pandas as pd
 
+from assessment.findings import fmt_score
 from assessment.model import MaturityModel
 from roadmaps.gaps import PriorityWeights
 from roadmaps.vision import Vision
@@ -174,7 +175,7 @@ def gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
     """The open gaps, ranked: dimension, today's score (1 decimal), target level, the gap between the two as
     shown (so the columns add up), and in a few words why it ranks here besides its size."""
     g = gaps[gaps["priority"] > 0]
-    today = g["current"].map(lambda x: float(f"{x:.1f}"))  # as every other score in the report is printed
+    today = g["current"].map(lambda x: float(fmt_score(x, 1)))  # as every score in the report: never up to a level
     return g.assign(current=today, gap=g["target"] - today, why=[_why(r) for r in g.itertuples(index=False)])
 
 
@@ -197,7 +198,7 @@ def gaps_closed(gaps: pd.DataFrame) -> str:
     said = []
     if len(at):
         said.append("Already at or above target: "
-                    + listed([f"{r.name} ({r.current:.1f}, target {r.target})" for r in at.itertuples()]) + ".")
+                    + listed([f"{r.name} ({fmt_score(r.current, 1)}, target {r.target})" for r in at.itertuples()]) + ".")
     if len(none):
         said.append("Without a score, so without a gap to rank: " + listed(list(none["name"])) + ".")
     return " ".join(said)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from assessment.findings import fmt_score
 from roadmaps import messages as m
 from workbench.planning import Planning
 from workbench.reports import wording
@@ -53,7 +54,7 @@ def standing(p: Planning) -> str:
         return "No overall score could be given: no answer that counts towards one was returned (see part 2)."
     level = p.engagement.model.level_named(int(ov["level"]))
     means = f": {level.summary[0].lower()}{level.summary[1:]}" if level.summary else "."
-    return (f"Today the organisation stands at level {level.value}, {level.name} (score {ov['mean']:.1f} of "
+    return (f"Today the organisation stands at level {level.value}, {level.name} (score {fmt_score(ov['mean'], 1)} of "
             f"{p.engagement.model.levels[-1].value}, from {len(p.assessment.respondents)} respondents){means}")
 
 
@@ -73,7 +74,7 @@ def top_gaps(p: Planning) -> str:
     if not len(top):
         return (f"Every {wording.words(p.engagement.model).dimension} is at or above its target: the work is to "
                 "hold the level.")
-    items = _words([f"{g.name} ({g.current:.1f} now, target {int(g.target)})" for g in top.itertuples()])
+    items = _words([f"{g.name} ({fmt_score(g.current, 1)} now, target {int(g.target)})" for g in top.itertuples()])
     why = m.why_first(top)
     return f"The gaps to close first are {items}" + (f": they are {why}." if why else ".")
 
@@ -155,7 +156,7 @@ def executive_summary(p: Planning, report_date: dt.date) -> Summary:
     messages = [standing(p)] + ([finding.sentence] if finding else []) + [top_gaps(p), roadmap_message(p)]
     model = p.engagement.model
     dims = p.dimensions
-    profile = [{"name": d.name, "layer": d.layer or "", "today": None if pd.isna(d.current) else f"{d.current:.1f}",
+    profile = [{"name": d.name, "layer": d.layer or "", "today": None if pd.isna(d.current) else fmt_score(d.current, 1),
                 "level": d.current_name if isinstance(d.current_name, str) else "no score",
                 "target": f"{int(d.target)} {model.level_named(int(d.target)).name}"}
                for d in dims.itertuples()]
