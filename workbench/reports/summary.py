@@ -145,6 +145,13 @@ def on_the_way(interim: pd.DataFrame, kpi: str, baseline=None, target=None) -> s
     return "; ".join(steps)
 
 
+def _day(value) -> str:
+    """A due date as people write it: '31 Dec 2027' ('' when there is none)."""
+    if value is None or (not isinstance(value, (str, dt.date)) and pd.isna(value)):
+        return ""
+    return f"{pd.Timestamp(value):%-d %b %Y}"
+
+
 def _decimals(value: float) -> int:
     """The decimals a figure is written with (7.5 -> 1, 80 -> 0), at most 2."""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
@@ -161,7 +168,7 @@ def executive_summary(p: Planning, report_date: dt.date) -> Summary:
                 "target": f"{int(d.target)} {model.level_named(int(d.target)).name}"}
                for d in dims.itertuples()]
     scorecard = [{"name": k.name, "baseline": k.baseline, "target": k.target, "unit": k.unit or "",
-                  "better": BETTER.get(k.better_when, ""), "owner": k.owner or "", "due": k.due,
+                  "better": BETTER.get(k.better_when, ""), "owner": k.owner or "", "due": _day(k.due),
                   "on_the_way": on_the_way(p.interim, k.kpi, k.baseline, k.target)}
                  for k in p.scorecard[p.scorecard["in_scorecard"]].itertuples()]
     start = p.roadmap.settings.start
