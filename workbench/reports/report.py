@@ -17,8 +17,8 @@ from jinja2 import Environment, select_autoescape
 
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
-from workbench.reports.deck import write_deck
 from workbench.reports import svg_text, wording
+from workbench.reports.deck import write_deck
 from workbench.reports.glossary import glossary
 from workbench.reports.summary import Summary, executive_summary
 
@@ -135,7 +135,8 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     said = wording.words(model)
     return with_contents(_template().render(
         css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
-        summary=summary or executive_summary(p, report_date), glossary=glossary(model), dimension_word=said.dimension, dimension_title=said.Dimension,
+        summary=summary or executive_summary(p, report_date), glossary=glossary(model),
+        dimension_word=said.dimension, dimension_title=said.Dimension,
         has_layers=said.layers, settings=p.roadmap.settings,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
