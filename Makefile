@@ -1,7 +1,7 @@
 # Two commands on a fresh machine with Python 3.11 and pip:
 #   make demo   set up .venv; run the batch over the example clients (reports in out/, see out/index.html
 #               and out/portfolio.html)
-#   make test   set up .venv (and Debian's chromium and postgresql for the browser and store tests) and run the tests
+#   make test   set up .venv (and Debian's chromium and postgresql for the PDF, browser and store tests) and run the tests
 #   make lab    JupyterLab on the notebooks
 PYTHON ?= python3
 VENV   := .venv
@@ -22,24 +22,25 @@ $(STAMP): pyproject.toml
 
 OUT ?= out
 
-demo: $(STAMP) font-deps
+demo: $(STAMP) browser-deps font-deps
 	$(BIN)/workbench validate $(dir $(EXAMPLES))
 	$(BIN)/workbench run --all examples/clients --out $(OUT)
 	$(BIN)/workbench portfolio --store $(OUT) --out $(OUT)
 	@echo "Reports for every example client: $(abspath $(OUT))/index.html; across clients: $(abspath $(OUT))/portfolio.html"
 
-# The PDF reports are set in DejaVu Sans (Debian's fonts-dejavu-core); without it WeasyPrint falls back to
+# The PDF reports are set in DejaVu Sans (Debian's fonts-dejavu-core); without it the browser falls back to
 # whatever font the system has.
 font-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { echo "Installing Debian's DejaVu fonts for the reports"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
-# The browser tests drive Debian's chromium with playwright (a browser download is impossible here).
+# The PDF is printed by Debian's chromium, driven by playwright, as are the browser tests (a browser download is
+# impossible here; elsewhere `playwright install chromium` or WORKBENCH_CHROMIUM=/path/to/chrome does as well).
 CHROMIUM ?= /usr/bin/chromium
 
 browser-deps:
-	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the PDF reports and the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 

@@ -1,5 +1,6 @@
 """The report as a document that prints well: a stylesheet that is valid CSS and reaches the page unescaped,
-the intended sans font in the PDF, page numbers "Page N of M"."""
+the intended sans font in the PDF, page numbers "Page N of M", the client's name in the footer, contents whose
+page numbers are the pages the sections start on; a machine without a browser gets a clear error."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,6 @@ import pypdf
 import pytest
 import tinycss2
 
-from assessment.model import load_model
 from conftest import EXAMPLES
 from workbench.planning import plan_engagement
 from workbench.reports.report import report_css, report_html, write_client_report
@@ -61,63 +61,65 @@ def test_every_page_after_the_cover_is_numbered_page_n_of_m(pdf):
     assert "Page 1 of" not in pdf.pages[0].extract_text()  # the cover carries no number
 
 
-def _chart_pdf(tmp_path, name: str) -> list[tuple[str, float, float]]:
-    """A chart with kerned labels (rotated too) through WeasyPrint; every word with its position, and how many
-    text layouts it took."""
-    import base64
-    import subprocess
-
-    import weasyprint.text.line_break as line_break
-    from weasyprint import HTML
-
-    from workbench.reports import charts
-
-    dims = plan_engagement(EXAMPLES / "northbank-it-service-desk").dimensions  # "Transparency and trust" kerns
-    fig = charts.profile_chart(dims, load_model("service-management").levels)
-    svg = charts.svg_text(fig)
-    html = f'<img style="width:16cm" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
-    calls, original = [], line_break.split_first_line
-
-    def counted(text, *args, **kwargs):
-        calls.append(text)
-        return original(text, *args, **kwargs)
-
-    line_break.split_first_line = counted
-    try:
-        HTML(string=html).write_pdf(tmp_path / f"{name}.pdf")
-    finally:
-        line_break.split_first_line = original
-    box = subprocess.run(["pdftotext", "-bbox", tmp_path / f"{name}.pdf", "-"], capture_output=True, text=True,
-                         check=True).stdout
-    words = [(w, float(x), float(y)) for x, y, w in
-             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', box)]
-    return words, calls, svg.count("<text")
-
-
-def test_chart_text_is_laid_out_a_run_at_a_time_in_the_same_place(tmp_path):
-    """WeasyPrint lays SVG text out letter by letter (its issue #2249); svg_text lays our charts' runs out
-    whole: one layout per run instead of one per letter, the same words in the same places (within kerning)."""
-    from workbench.reports import svg_text
-
-    svg_text.uninstall()
-    try:
-        letters, letter_calls, runs = _chart_pdf(tmp_path, "letters")
-    finally:
-        assert svg_text.install()
-    whole, run_calls, _ = _chart_pdf(tmp_path, "runs")
-    assert [w for w, *_ in whole] == [w for w, *_ in letters]
-    assert "Transparency" in [w for w, *_ in whole] and "Repeatable" in [w for w, *_ in whole]
-    assert max(max(abs(a[1] - b[1]), abs(a[2] - b[2])) for a, b in zip(whole, letters)) < 2.5  # points
-    letters_drawn = sum(len(t) == 1 for t in letter_calls)  # WeasyPrint measures a run, then lays out each letter
-    assert letters_drawn > 4 * runs and len("".join(w for w, *_ in letters)) <= letters_drawn
-    assert len(run_calls) <= 2 * runs and sum(len(t) == 1 for t in run_calls) < runs
-
-
 def test_answer_first_each_summary_page_is_one_page(pdf):
     """Cover with the contents, then the executive summary on page 2 and the roadmap on page 3, each whole (the
     report here has no notebook parts: the appendix follows)."""
-    pages = [page.extract_text() for page in pdf.pages[:4]]
+    pages = [re.sub(r"Page \d+ of \d+|Northbank IT Service Desk\n", "", page.extract_text()) for page in pdf.pages[:4]]
     assert "Contents" in pages[0] and re.search(r"Executive summary\s*\.*\s*2", pages[0])
     assert pages[1].lstrip().startswith("Executive summary") and "Decisions asked of the leadership team" in pages[1]
     assert pages[2].lstrip().startswith("The roadmap on one page") and "The scorecard" in pages[2]
     assert pages[3].lstrip().startswith("Appendix: how this report was computed")
+
+
+def test_the_contents_give_the_page_each_section_starts_on(pdf):
+    """Each contents entry's printed number is the page its link leads to, and that page begins the section."""
+    destinations = {str(k).lstrip("/"): pdf.get_destination_page_number(d) + 1
+                    for k, d in pdf.named_destinations.items()}
+    cover = pdf.pages[0].extract_text()
+    entries = re.findall(r"^(\S.*?)[ .]*?(\d+)$", cover.split("Contents", 1)[1], re.M)
+    assert len(entries) >= 8 and len(destinations) >= len(entries)
+    pages = [page.extract_text() for page in pdf.pages]
+    for title, number in entries:
+        assert title.strip() in pages[int(number) - 1].replace("\n", " "), (title, number)
+    assert sorted(int(n) for _, n in entries) == [int(n) for _, n in entries]  # in reading order
+
+
+def test_every_page_after_the_cover_carries_the_clients_name(pdf):
+    assert all("Northbank IT Service Desk" in page.extract_text() for page in pdf.pages[1:])
+    assert "Defined" in pdf.pages[1].extract_text()  # no ligature: the text searches as typed
+
+
+def test_a_client_name_cannot_break_out_of_the_footer(tmp_path):
+    """The name is written into the page's CSS: quotes, backslashes and a closing style tag stay text."""
+    import shutil
+
+    folder = tmp_path / "quoted"
+    shutil.copytree(EXAMPLES / "st-aldhelms-facilities", folder)
+    config = folder / "client.yaml"
+    name = 'St "Aldhelm\'s" \\ </style><h1>x'
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^name: .*$", "name: '" + name.replace("'", "''") + "'", text, count=1),
+                      encoding="utf-8")
+    p = plan_engagement(folder)
+    assert p.engagement.config.name == name
+    write_client_report(p, [], tmp_path, ("html", "pdf"), dt.date(2026, 12, 2))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count("</style>") == 2 and "</style><h1>x" not in html
+    second = pypdf.PdfReader(tmp_path / "report.pdf").pages[1].extract_text()
+    assert name in second
+
+
+def test_without_a_browser_the_pdf_fails_clearly_and_keeps_the_last_one(tmp_path, monkeypatch):
+    from workbench.reports import pdf as printing
+
+    monkeypatch.setenv(printing.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
+    with pytest.raises(printing.PdfError) as err:
+        printing._launch(None)[0].stop()
+    message = str(err.value)
+    assert "no-such-chromium" in message and "WORKBENCH_CHROMIUM" in message and "chromium" in message
+    target = tmp_path / "report.pdf"
+    target.write_bytes(b"%PDF-1.7 the good one")
+    monkeypatch.setattr(printing, "print_pdf", lambda html: (_ for _ in ()).throw(printing.PdfError("no browser")))
+    with pytest.raises(printing.PdfError):
+        printing.write_pdf("<p>x</p>", target)
+    assert target.read_bytes() == b"%PDF-1.7 the good one" and [f.name for f in tmp_path.iterdir()] == ["report.pdf"]

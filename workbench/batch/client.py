@@ -169,4 +169,4 @@ def warm_up_worker(executor: Executor, formats: tuple, wait: bool = True) -> Non
     importlib.import_module("papermill")  # imported once here, not in the first client's time
     reports.warm_up()
     if "pdf" in formats:
-        reports.warm_up_pdf()
+        reports.warm_up_pdf(wait)

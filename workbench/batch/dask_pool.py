@@ -140,7 +140,7 @@ def _warm(formats: tuple) -> dict:
         elif "pdf" in formats and not _STATE["pdf"]:
             from workbench.reports import report as reports  # a worker's imports, kept out of the coordinator
 
-            reports.warm_up_pdf()
+            reports.warm_up_pdf(wait=False)
             _STATE["pdf"] = True
     return _STATE
 

@@ -38,7 +38,7 @@ FORMATS = ("html", "pdf", "xlsx", "pptx")
 SAFE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-PACKAGES = ["maturity-workbench", "pandas", "papermill", "nbconvert", "nbclient", "matplotlib", "weasyprint",
+PACKAGES = ["maturity-workbench", "pandas", "papermill", "nbconvert", "nbclient", "matplotlib", "playwright",
             "openpyxl", "pydantic"]
 
 

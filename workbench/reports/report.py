@@ -14,10 +14,11 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
 
 from assessment.scoring import respondent_counts
 from workbench.planning import Planning
-from workbench.reports import svg_text, wording
+from workbench.reports import pdf, wording
 from workbench.reports.deck import write_deck
 from workbench.reports.glossary import glossary
 from workbench.reports.summary import Summary, executive_summary
@@ -134,7 +135,8 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
     catalogue = p.engagement.catalogue
     said = wording.words(model)
     return with_contents(_template().render(
-        css=report_css(), client=cfg, vision=cfg.vision, model=model, report_date=f"{report_date:%d %B %Y}",
+        css=report_css(), footer=css_string(cfg.name), client=cfg, vision=cfg.vision, model=model,
+        report_date=f"{report_date:%d %B %Y}",
         summary=summary or executive_summary(p, report_date), glossary=glossary(model),
         dimension_word=said.dimension, dimension_title=said.Dimension,
         has_layers=said.layers, settings=p.roadmap.settings,
@@ -143,6 +145,13 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
         version=version(), progress=progress_summary(review, said.dimensions),
         peers=None if peers is None else {"rows": list(peers[0].itertuples(index=False)), "text": peers[1]}))
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string: anything but letters, digits, spaces and plain punctuation as a hex
+    escape, so no name can close the string, the rule or the style element."""
+    safe = "".join(c if c.isalnum() or c in " .,-'()" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{safe}"')
 
 
 CONTENTS = "<!-- contents -->"
@@ -162,7 +171,8 @@ def with_contents(html_text: str) -> str:
         return f'<h{m.group(1)} id="{entries[-1][1]}">{m.group(2)}</h{m.group(1)}>'
 
     body = HEADING.sub(number, body)
-    items = "".join(f'<li class="toc-h{level}"><a href="#{anchor}">{text}</a></li>' for level, anchor, text in entries)
+    items = "".join(f'<li class="toc-h{level}"><a href="#{anchor}"><span class="toc-text">{text}</span>'
+                    f'<span class="toc-page"></span></a></li>' for level, anchor, text in entries)
     return head + f'<nav class="toc"><h1>Contents</h1><ol>{items}</ol></nav>' + body
 
 
@@ -181,25 +191,11 @@ def write_client_report(p: Planning, executed: list[Path], folder: Path, formats
         write_deck(p, folder / "deck.pptx", report_date, summary)
 
 
-@functools.lru_cache(maxsize=1)
-def _font_config():
-    """WeasyPrint's font configuration (fontconfig's font list), built once per process, shared by reports."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    svg_text.install()  # chart text laid out a run at a time, not a letter at a time
-    return FontConfiguration()
-
-
 def write_pdf(html: str, target: Path) -> None:
-    """Render the report HTML to PDF with WeasyPrint (Pango from the system, no browser needed); one engine
-    and font configuration per process serve every report it renders."""
-    from weasyprint import HTML
-
-    HTML(string=html, base_url=str(target.parent)).write_pdf(str(target), font_config=_font_config())
+    """The report HTML printed to PDF (workbench.reports.pdf: headless Chromium, one browser per process)."""
+    pdf.write_pdf(html, target)
 
 
-def warm_up_pdf() -> None:
-    """Load WeasyPrint and the fonts before the first client (a batch worker calls this when PDFs are wanted)."""
-    from weasyprint import HTML
-
-    HTML(string=f"<style>{report_css()}</style><h1>Warm-up</h1><p>text</p>").write_pdf(font_config=_font_config())
+def warm_up_pdf(wait: bool = True) -> None:
+    """Start the PDF's browser before the first client (a batch worker calls this when PDFs are wanted)."""
+    pdf.warm_up(wait)
