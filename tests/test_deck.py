@@ -13,10 +13,11 @@ from pptx.util import Emu
 
 from conftest import EXAMPLES
 from workbench.planning import plan_engagement
+from assessment.findings import fmt_score
 from workbench.reports.deck import fits, write_deck
 
 TITLES = ["Key messages", "Where each dimension stands and its target", "The current state",
-          "The gaps to close first", "The roadmap on one page", "The scorecard: how arrival will be measured",
+          "How each role group sees it", "The gaps to close first", "The roadmap on one page", "The scorecard: how arrival will be measured",
           "Decisions asked of the leadership team", "Appendix: how the figures were computed"]
 
 
@@ -91,3 +92,26 @@ def test_the_scorecard_slide_shows_interim_targets_on_the_way(deck):
     assert float(kpi["baseline"]).is_integer() and float(kpi["target"]).is_integer()  # so interim targets are whole
     first = round(float(csat["interim_target"].iloc[0]))
     assert row.cells[col].text.startswith(f"wave {int(csat['wave'].iloc[0])}: {first}")
+
+
+def test_each_role_groups_view_is_a_coloured_table_without_small_groups(deck):
+    """The heatmap as the consultant can edit it: one row per dimension, a column per role group large enough
+    to show, cells orange below the target and blue at or above it, as in the report."""
+    from assessment import findings
+
+    p, _, prs = deck
+    slide = next(s for s in prs.slides if s.shapes.title.text == "How each role group sees it")
+    table = next(sh.table for sh in slide.shapes if sh.has_table)
+    header = [c.text for c in table.rows[0].cells]
+    groups = findings.role_groups(p.assessment, p.engagement.roles)
+    big = groups[~groups["small_group"]]
+    assert header[1:-2] == [f"{r.name} (n={r.respondents})" for r in big.itertuples()] and header[-1] == "Target"
+    heat = findings.role_heatmap(p.assessment, p.engagement.roles, p.targets).set_index("name")
+    role = big["role"].iloc[-1]
+    for row in list(table.rows)[1:]:
+        name, value = row.cells[0].text, row.cells[len(big)].text
+        want = heat.loc[name, role]
+        assert value == fmt_score(want, 1)
+        red, green, blue = (int(str(row.cells[len(big)].fill.fore_color.rgb)[k:k + 2], 16) for k in (0, 2, 4))
+        below = want < heat.loc[name, "target"] - 1e-9
+        assert (red > blue) == below, (name, value, below)  # orange below the target, blue at or above

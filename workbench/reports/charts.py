@@ -130,26 +130,44 @@ def _level_axis(ax, levels: list, axis: str = "x") -> None:
 
 
 def radar(names: list[str], current: list[float], target: list[float], levels: list) -> Figure:
-    """Current profile against the target, one spoke per dimension."""
+    """Current profile against the target, one spoke per dimension, clockwise from the top, a ring per level.
+    Drawn on plain axes (rings, spokes and labels placed here): matplotlib's polar axes and their ticks took
+    more than half of the deck's time."""
     n = len(names)
-    angles = np.linspace(0, 2 * np.pi, n, endpoint=False).tolist()
-    fig = _figure(7.2, 6.4)
-    ax = fig.add_axes((0.2, 0.1, 0.6, 0.72), projection="polar")  # room around it for the labels: no tight crop
-    ax.set_theta_offset(np.pi / 2)
-    ax.set_theta_direction(-1)
+    theta = np.pi / 2 - np.linspace(0, 2 * np.pi, n, endpoint=False)
     lo, hi = levels[0].value, levels[-1].value
+    fig = _figure(7.2, 6.4)
+    ax = fig.add_axes((0.2, 0.1, 0.6, 0.72))  # room around it for the labels: no tight crop
+    ax.set_axis_off()
+    ax.set_xlim(-1.02, 1.02)
+    ax.set_ylim(-1.02, 1.02)
+    ax.set_aspect("equal")
+
+    def radius(values):
+        return (np.asarray(values, dtype=float) - lo) / max(hi - lo, 1)
+
+    ring, between = np.linspace(0, 2 * np.pi, 97), np.pi / 2 - np.pi / n
+    for lv in levels:  # a ring per level, its number between the first two spokes
+        r = radius(lv.value)
+        ax.plot(r * np.cos(ring), r * np.sin(ring), color="#DDDDDD", linewidth=0.8, zorder=0)
+        ax.text(r * np.cos(between), r * np.sin(between), str(lv.value), color=GREY, fontsize=10, ha="center",
+                va="center")
+    centre, gap = np.zeros(n), np.full(n, np.nan)  # the spokes as one line, broken between them
+    ax.plot(np.column_stack([centre, np.cos(theta), gap]).ravel(), np.column_stack([centre, np.sin(theta), gap]).ravel(),
+            color="#DDDDDD", linewidth=0.8, zorder=0)
+    closed = np.append(theta, theta[0])
     for values, colour, label, style in ((target, ORANGE, "Target", "--"), (current, BLUE, "Current", "-")):
-        v = [np.nan if x is None else x for x in values]
-        ax.plot(angles + angles[:1], v + v[:1], style, color=colour, linewidth=2, label=label)
+        r = radius([np.nan if x is None else x for x in values])
+        r = np.append(r, r[0])
+        ax.plot(r * np.cos(closed), r * np.sin(closed), style, color=colour, linewidth=2, label=label)
         if label == "Current":
-            ax.fill(angles + angles[:1], v + v[:1], color=colour, alpha=0.15)
-    ax.set_ylim(lo, hi)
-    ax.set_yticks([lv.value for lv in levels], [str(lv.value) for lv in levels], color=GREY)
-    ax.set_rlabel_position(180 / n)  # level numbers between the first two spokes, clear of their labels
-    ax.set_xticks(angles, [_wrap(x, 16) for x in names])
-    ax.tick_params(axis="x", pad=12)
+            ax.fill(r * np.cos(closed), r * np.sin(closed), color=colour, alpha=0.15)
+    for t, name in zip(theta, names):  # each name beyond its spoke's end, set away from the circle
+        c = np.cos(t)
+        ax.text(1.1 * c, 1.1 * np.sin(t), _wrap(name, 16), fontsize=10, va="center",
+                ha="center" if abs(c) < 0.25 else ("left" if c > 0 else "right"))
     fig.legend(*ax.get_legend_handles_labels(), loc="upper right", frameon=False)
-    fig.suptitle("Current maturity against the target (levels " + f"{lo}-{hi})", y=0.975)
+    fig.suptitle(f"Current maturity against the target (levels {lo}-{hi})", y=0.975)
     return fig
 
 
@@ -195,6 +213,23 @@ TARGET_CMAP = ListedColormap(np.vstack([_BELOW(np.linspace(0, 1, 128)), _ABOVE(n
                              name="below-above-target")
 
 
+def heat_colours(scores: np.ndarray, target: np.ndarray, levels: list) -> np.ndarray:
+    """RGBA per cell of a role heatmap (`scores`: dimensions x groups; `target`: one per dimension): the score
+    minus the target on one scale for every row, orange below and blue at or above; without targets, shades of
+    blue by level; white where there is no score. The report's chart and the deck's table share it."""
+    lo, hi = levels[0].value, levels[-1].value
+    if not np.isnan(target).all():
+        diff = scores - target[:, None]
+        below = max(2.0, -np.nanmin(diff, initial=0.0))
+        above = max(1.0, np.nanmax(diff, initial=0.0))
+        norm = matplotlib.colors.TwoSlopeNorm(vcenter=0.0, vmin=-below, vmax=above)
+        colours = TARGET_CMAP(norm(np.where(np.isnan(diff), 0.0, diff)))
+    else:  # no targets: shade by level
+        colours = matplotlib.colormaps["Blues"]((scores - lo) / max(hi - lo, 1) * 0.8 + 0.1)
+    colours[np.isnan(scores)] = matplotlib.colors.to_rgba("white")
+    return colours
+
+
 def role_heatmap(heat: pd.DataFrame, groups: pd.DataFrame, levels: list, min_group: int = 3,
                  unit: str = "dimension") -> Figure:
     """Mean score per dimension (rows) and role group (columns), then all respondents and the target.
@@ -213,16 +248,7 @@ def role_heatmap(heat: pd.DataFrame, groups: pd.DataFrame, levels: list, min_gro
     cols = len(roles) + 1 + has_target
     fig = _figure(PAGE_WIDTH, _rows_height(len(heat), 1.15, per_row=0.2))
     ax = fig.add_subplot()
-    lo, hi = levels[0].value, levels[-1].value
-    if has_target:
-        diff = scores - target[:, None]
-        below = max(2.0, -np.nanmin(diff, initial=0.0))
-        above = max(1.0, np.nanmax(diff, initial=0.0))
-        norm = matplotlib.colors.TwoSlopeNorm(vcenter=0.0, vmin=-below, vmax=above)
-        colours = TARGET_CMAP(norm(np.where(np.isnan(diff), 0.0, diff)))
-    else:  # no targets: shade by level
-        colours = matplotlib.colormaps["Blues"]((scores - lo) / max(hi - lo, 1) * 0.8 + 0.1)
-    colours[np.isnan(scores)] = matplotlib.colors.to_rgba("white")
+    colours = heat_colours(scores, target, levels)
     image = np.ones((len(heat), cols, 4))
     image[:, :scores.shape[1]] = colours
     if has_target:
@@ -297,25 +323,38 @@ def _place_labels(ax, xy: np.ndarray, labels: list[str], renderer, avoid: list, 
     taken = list(avoid)
     for k, ((x, y), label) in enumerate(zip(xy, labels)):
         others = taken + points[:k] + points[k + 1:]
-        place = None
+        place, least = None, (np.inf, None)
         for blocked in (others + lines, others):
-            for distance in (5, 14, 26):
+            for distance in (5, 14, 26, 40, 56):
                 for dx, dy, ha, va in directions:
                     text = ax.annotate(label, (x, y), xytext=(dx * distance, dy * distance), ha=ha, va=va, **style)
                     box = text.get_window_extent(renderer).padded(2.5)  # room for the final layout's small shifts
                     text.remove()
-                    if (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
-                            and not any(box.overlaps(b) for b in blocked)):
-                        place = (dx * distance, dy * distance, ha, va, distance)
+                    if not (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0
+                            and box.y1 <= inside.y1):
+                        continue
+                    candidate = (dx * distance, dy * distance, ha, va, distance)
+                    covered = sum(_overlap(box, b) for b in blocked)
+                    if not covered:
+                        place = candidate
                         break
+                    if covered < least[0]:
+                        least = (covered, candidate)
                 if place:
                     break
             if place:
                 break
-        ox, oy, ha, va, distance = place or (5, 0, "left", "center", 5)  # nowhere free: right of the point
+        # nowhere free: where it covers least, else right of the point
+        ox, oy, ha, va, distance = place or least[1] or (5, 0, "left", "center", 5)
         leader = {"arrowprops": {"arrowstyle": "-", "color": GREY, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 4}}
         text = ax.annotate(label, (x, y), xytext=(ox, oy), ha=ha, va=va, **style, **(leader if distance > 5 else {}))
+        text.update_positions(renderer)  # the label where it will be drawn, then its box without the leader
         taken.append(matplotlib.text.Text.get_window_extent(text, renderer).padded(1.5))
+
+
+def _overlap(a, b) -> float:
+    """The area two display boxes share (0 when apart)."""
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
 
 
 def importance_performance_chart(ip: pd.DataFrame, dimension_names: dict[str, str], unit: str = "dimension"

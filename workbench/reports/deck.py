@@ -2,7 +2,7 @@
 
 Real titles, text and tables (the consultant edits them before the meeting), charts as PNG images sized
 for the slide. The content is the report's executive summary (workbench/reports/summary.py): key
-messages, the target profile, the current state, the gaps to close first and why, the roadmap on one page,
+messages, the target profile, the current state (radar, and each role group's view as a coloured table), the gaps to close first and why, the roadmap on one page,
 the scorecard, the decisions asked, and the method. Every text box is checked against a length budget
 while the slide is built (`fits`), and a long list is cut with "and N more" rather than overflowing.
 """
@@ -18,6 +18,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from assessment import findings
 from assessment.findings import fmt_score
 from roadmaps import messages as m
 from workbench import atomic
@@ -28,6 +29,7 @@ from workbench.reports.summary import Summary, executive_summary
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in: 16:9
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 GREY = RGBColor(0x55, 0x55, 0x55)
+WHITE, BLACK = RGBColor(0xFF, 0xFF, 0xFF), RGBColor(0, 0, 0)
 TITLE_ONLY = 5  # the default template's "Title Only" layout: a real title placeholder, nothing else
 BODY_PT, TABLE_PT = 18, 12
 CHAR_EM = 0.55  # average character width of the body font, in ems: the length budget's measure
@@ -75,7 +77,7 @@ def _bullets(slide, items: list[str], size: int = BODY_PT, top=TOP, height=BODY_
 
 
 def _table(slide, header: list[str], rows: list[list[str]], widths: list[float], size: int = TABLE_PT,
-           top=TOP, height=BODY_H) -> None:
+           top=TOP, height=BODY_H):
     """A real table; rows that would not fit the slide's height are cut with a last 'and N more' row."""
     line = size * 1.3
     row_pt = lambda row: max(lines_needed(str(c), Inches(w), size) for c, w in zip(row, widths)) * line + 6  # noqa: E731
@@ -102,6 +104,46 @@ def _table(slide, header: list[str], rows: list[list[str]], widths: list[float],
             for par in cell.text_frame.paragraphs:
                 for r in par.runs:
                     r.font.size, r.font.bold = Pt(size), i == 0
+    return table
+
+
+def _heatmap(prs, p: Planning, tier: str) -> None:
+    """Each role group's mean per dimension beside everyone's and the target, as a table whose cells carry the
+    report heatmap's colours (orange below the target, blue at or above). Groups under the anonymity threshold
+    are left out; no slide when fewer than two groups remain."""
+    a, roles = p.assessment, p.engagement.roles
+    groups = findings.role_groups(a, roles)
+    heat = findings.role_heatmap(a, roles, p.targets)
+    shown = groups[~groups["small_group"].astype(bool) & groups["role"].isin(heat.columns)]
+    if len(shown) < 2:
+        return
+    cols = list(shown["role"]) + ["all"]
+    scores, target = heat[cols].to_numpy(dtype=float), heat["target"].to_numpy(dtype=float)
+    header = [tier] + [f"{r.name} (n={r.respondents})" for r in shown.itertuples(index=False)]
+    header += [f"All (n={int(groups['respondents'].sum())})", "Target"]
+    rows = [[name] + [_score(x) for x in row] + ["-" if pd.isna(t) else f"{t:g}"]
+            for name, row, t in zip(heat["name"], scores, target)]
+    slide = _slide(prs, "How each role group sees it")
+    group_w = min(1.9, (12.1 - 4.2 - 1.1) / len(cols))  # the table within the slide's body width
+    table = _table(slide, header, rows, [4.2] + [group_w] * len(cols) + [1.1], size=12, height=Inches(5.0))
+    colours = charts.heat_colours(scores, target, p.engagement.model.levels)
+    for i in range(min(len(rows), len(table.rows) - 1)):
+        for j in range(len(cols)):
+            cell, (r, g, b, _) = table.cell(i + 1, j + 1), colours[i, j]
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor(round(r * 255), round(g * 255), round(b * 255))
+            for par in cell.text_frame.paragraphs:
+                for run in par.runs:
+                    run.font.color.rgb = WHITE if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 else BLACK
+    small = groups[groups["small_group"].astype(bool)]
+    note = "Orange: below the target; blue: at or above it (darker: further from it)."
+    if len(small):
+        note += " Left out, too few people to show apart: " + ", ".join(small["name"]) + "."
+    box = slide.shapes.add_textbox(LEFT, Inches(6.6), BODY_W, Inches(0.5))
+    box.text_frame.word_wrap = True
+    box.text_frame.text = note
+    for run in box.text_frame.paragraphs[0].runs:
+        run.font.size, run.font.color.rgb = Pt(12), GREY
 
 
 def _picture(slide, fig, left=LEFT, top=TOP, height=BODY_H) -> None:
@@ -154,6 +196,8 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
         box.text_frame.text = finding
         for r in box.text_frame.paragraphs[0].runs:
             r.font.size, r.font.color.rgb = Pt(18), GREY
+
+    _heatmap(prs, p, tier)
 
     top = p.gaps[p.gaps["priority"] > 0].head(5)
     _table(_slide(prs, "The gaps to close first"), ["#", tier, "Today", "Target", "Why it comes first"],
