@@ -199,7 +199,8 @@ def not_the_models(texts: list[str], model, labels: list[str] = ()) -> list[str]
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """One `workbench run` for a samm-lite and a process-capability client: their report.html and deck.pptx."""
+    """One `workbench run` for a samm-lite and a process-capability client: their report.html, deck.pptx and
+    roadmap.xlsx."""
     base = tmp_path_factory.mktemp("wording")
     folders = []
     for ref in REPORT_MODELS:
@@ -208,7 +209,7 @@ def reports(tmp_path_factory):
         assert r.exit_code == 0, r.output
         write_client(folder, load_model(ref))
         folders.append(folder)
-    r = run(*folders, "--out", base / "out", "--no-store", "--formats", "html,pptx", "--jobs", "2")
+    r = run(*folders, "--out", base / "out", "--no-store", "--formats", "html,pptx,xlsx", "--jobs", "2")
     assert r.returncode == 0, r.stdout + r.stderr
     return {ref: base / "out" / f"team-{ref}" for ref in REPORT_MODELS}
 
@@ -232,6 +233,19 @@ def test_a_report_and_its_deck_speak_their_models_language(reports, model_ref):
         assert heading in report_text, heading  # the model's tier name, where the default model says "dimension"
     assert f"where each {said.dimension} stands and its target" in deck_text
     assert said.dimension == {"samm-lite": "security practice", "process-capability": "process"}[model_ref]
+
+
+@pytest.mark.parametrize("model_ref", REPORT_MODELS)
+def test_the_roadmap_workbooks_headings_speak_their_models_language(reports, model_ref):
+    model = load_model(model_ref)
+    book = load_workbook(reports[model_ref] / "roadmap.xlsx")
+    headings = [str(c.value) for ws in book.worksheets if ws.title not in ("About", "Glossary") for c in ws[1]
+                if c.value]
+    assert len(headings) > 20
+    found = [t for t in not_the_models(headings, model) if REPORT_WORDS.search(t)]
+    assert not found, found
+    gaps = [c.value for c in book["Gaps"][1]]
+    assert wording.words(model).Dimension in gaps and "Layer" not in gaps  # no driver tree in these models
 
 
 def test_the_non_answers_said_are_the_ones_the_scales_offer():

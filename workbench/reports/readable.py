@@ -161,14 +161,17 @@ def warning_lines(warnings: list[str]) -> list[str]:
 
 # ------------------------------------------------------------------------------------------ part 3
 
-def weights_sentence(w: PriorityWeights) -> str:
-    """The priority weights as shares of the whole: what counts how much."""
+def weights_sentence(w: PriorityWeights, foundations: bool = True) -> str:
+    """The priority weights as shares of the whole: what counts how much; `foundations=False` (a model that
+    marks no foundation) says that part weighs the same for every gap."""
     values = [getattr(w, k) for k, _ in COMPONENTS]
     total = sum(values)
     if not total:
         return "No component carries any weight, so every gap ranks the same."
     shares = [f"{what} {v / total:.0%}" for (_, what), v in zip(COMPONENTS, values)]
-    return f"Weights: {listed(shares)}."
+    note = "" if foundations or not w.foundation else (
+        " The model marks no foundation, so that part is the same for every gap.")
+    return f"Weights: {listed(shares)}.{note}"
 
 
 def gap_table(gaps: pd.DataFrame) -> pd.DataFrame:

@@ -103,6 +103,12 @@ SECTIONS = {
         f"What the answers say about each {w.dimension}, then up to three comments or evidence notes in "
         "respondents' own words. A quote names a role group only when enough of its people answered that no one "
         "stands out."),
+    "ranked": lambda w: (
+        "## The gaps, ranked\n\n"
+        "Each gap is ranked by its size, its importance to respondents, "
+        + ("whether it is a foundation that others build on, " if w.layers else "")
+        + "and whether leaders and front line disagree (such a gap needs a shared view first). Scores and gaps are "
+        "in maturity levels."),
     "roadmap": lambda w: (
         "## The roadmap\n\n"
         "Initiatives are scheduled in waves of limited capacity: an initiative starts when what it builds on is "

@@ -24,7 +24,7 @@ from workbench import atomic
 from workbench.engagement.folder import engagement_inputs
 from workbench.outputs import refuse_output
 from workbench.planning import Planning
-from workbench.reports import readable
+from workbench.reports import readable, wording
 from workbench.reports.glossary import glossary
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -48,12 +48,15 @@ def write_table(ws, df: pd.DataFrame, headers: dict[str, str], start_row: int = 
         longest = max([len(w) for w in headers[c].split()] + [len(_shown(v)) for v in df[c]])
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0,
                                                  min(longest + 2, MAX_WIDTH))
+    whole = {c for c in cols if pd.api.types.is_float_dtype(df[c]) and (df[c].dropna() % 1 == 0).all()}
     for i, row in enumerate(df[cols].itertuples(index=False), start=start_row + 1):
         for j, v in enumerate(row, start=1):
             if isinstance(v, bool):
                 v = "yes" if v else ""
             cell = safe_cell(ws, i, j, v)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(v, float):  # as the column is sized for: no run of decimals, whole levels whole
+                cell.number_format = "0" if cols[j - 1] in whole else "0.00"
             if headers[cols[j - 1]] == ID_HEADER:
                 cell.font = ID_FONT
     if freeze:
@@ -75,12 +78,15 @@ def build_workbook(p: Planning) -> Workbook:
     wb = Workbook()
     wb.active.title = "About"
     _about(wb.active, p)
-    write_table(wb.create_sheet("Gaps"), p.gaps, GAP_COLUMNS)
+    model = p.engagement.model
+    said = wording.words(model)
+    write_table(wb.create_sheet("Gaps"), p.gaps, gap_columns(model, p.gaps))
     _roadmap(wb.create_sheet("Roadmap"), p)
     left = readable.not_scheduled(p)
     if len(left):
-        write_table(wb.create_sheet("Not scheduled"), left.assign(item=left["item"].map(_plain)), UNSCHEDULED_COLUMNS)
-    _trajectory(wb.create_sheet("Trajectory"), p.roadmap.trajectory)
+        write_table(wb.create_sheet("Not scheduled"), left.assign(item=left["item"].map(_plain)),
+                    UNSCHEDULED_COLUMNS | {"dimensions": said.dimensions[:1].upper() + said.dimensions[1:]})
+    _trajectory(wb.create_sheet("Trajectory"), p.roadmap.trajectory, said.Dimension)
     _scorecard(wb.create_sheet("Scorecard"), p)
     _interim(wb.create_sheet("Interim targets"), p)
     _glossary(wb.create_sheet("Glossary"), p)
@@ -97,6 +103,23 @@ GAP_COLUMNS = {
     "role_gap": "Leaders minus front line", "importance": "Importance (0 to 1)", "w_gap": "Priority: gap",
     "w_importance": "Priority: importance", "w_foundation": "Priority: foundation",
     "w_disagreement": "Priority: disagreement", "priority": "Priority", "why": "Why it ranks here"}
+
+
+def gap_columns(model, gaps: pd.DataFrame) -> dict[str, str]:
+    """The Gaps sheet's columns in the model's words: its tier names for the dimension and the level above it
+    (left out when the model has one tier), the layer only for a model with a driver tree."""
+    names = {t.id: t.name for t in model.tiers}
+    columns = GAP_COLUMNS | {"name": wording.words(model).Dimension}
+    parent = next((t for t in model.tiers if t.id != model.dimension_tier), None)
+    if parent is None or not gaps["domain"].notna().any():
+        columns.pop("domain")
+    else:
+        columns["domain"] = names[parent.id][:1].upper() + names[parent.id][1:]
+    if not wording.words(model).layers:
+        columns.pop("layer")
+    return columns
+
+
 PLAN_COLUMNS = {
     "wave": "Wave", "title": "Initiative", "dimensions": "Raises", "effort": "Effort (person-weeks)",
     "duration_weeks": "Duration (weeks)", "start": "Start", "end": "End", "owner": "Owner", "kpis": "KPIs it moves",
@@ -189,7 +212,7 @@ def _reading(x: float) -> float:
     return round(float(x), 1)
 
 
-def _trajectory(ws, traj: pd.DataFrame) -> None:
+def _trajectory(ws, traj: pd.DataFrame, dimension: str = "Dimension") -> None:
     """Each dimension's level today and after each wave (dated), and its target; empty without a roadmap."""
     if not len(traj):
         return
@@ -198,7 +221,7 @@ def _trajectory(ws, traj: pd.DataFrame) -> None:
                              traj.drop_duplicates("wave").set_index("wave")["date"].items() if wv}
     wide["target"] = wide["dimension"].map(traj.drop_duplicates("dimension").set_index("dimension")["target"])
     wide = wide.rename(columns={wv: labels[wv] for wv in labels})
-    write_table(ws, wide, {"name": "Dimension"} | {v: v for v in labels.values()} | {"target": "Target"})
+    write_table(ws, wide, {"name": dimension} | {v: v for v in labels.values()} | {"target": "Target"})
 
 
 def _glossary(ws, p: Planning) -> None:
