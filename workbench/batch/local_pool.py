@@ -36,7 +36,7 @@ def _worker_main(conn, engine: str, out: Path, formats: tuple, params: dict, tim
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     executor = get_executor(engine)
     try:
-        warm_up_worker(executor, formats)
+        warm_up_worker(executor, formats, wait=False)  # the fork server and browser get ready while the rest loads
         events = _Events(conn)
         while True:
             try:

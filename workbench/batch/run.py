@@ -15,7 +15,7 @@ from workbench.batch.jobs import FORMATS, ClientResult, Job, check_parameters, c
 from workbench.batch.pools import RunSettings, choose, pool_class
 from workbench.engines.executors import DEFAULT_ENGINE
 from workbench.outputs import refuse_output, removed_on_failure
-from workbench.reports.report import version
+from workbench.version import version
 
 
 def previous_ok(out: Path, job: Job) -> dict | None:

@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import html
 import re
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 import nbformat
@@ -22,6 +22,7 @@ from workbench.reports import pdf, wording
 from workbench.reports.deck import write_deck
 from workbench.reports.glossary import glossary
 from workbench.reports.summary import Summary, executive_summary
+from workbench.version import version
 
 TEMPLATES = resources.files("workbench.reports") / "templates"
 SVG_IMG = '<img src="data:image/svg+xml;base64,'
@@ -99,13 +100,6 @@ def notebook_body(path: Path) -> str:
         body = pieces[0] + "".join(f'<img alt="{html.escape(a)}" src="data:image/svg+xml;base64,' + p
                                    for a, p in zip(alts, pieces[1:]))
     return body
-
-
-def version() -> str:
-    try:
-        return metadata.version("maturity-workbench")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def progress_summary(review, dimensions: str = "dimensions") -> str:
