@@ -334,10 +334,15 @@ def deliverable_only(args) -> None:
         print(f"  {fmt:14s} median {statistics.median(xs):5.2f} s, p95 {p95:5.2f} s {goals[fmt]}")
     ratios = sorted(b / a for a, b in zip(times["pdf"], times["pdf_weasyprint"]))
     print(f"  PDF, WeasyPrint / Chromium (same HTML, per client): median {statistics.median(ratios):.2f}x")
-    as_filed()
+    filed = as_filed()
+    # The issue's goals were set when Northbank's PDF took 1.6 s: on this machine, today, that PDF takes `filed`.
+    # Scaled by it, the goals hold whatever the machine's speed: PDF <= 0.8/1.6, deck <= 0.3/1.6 of it.
+    pdf, deck = statistics.median(times["pdf"]), statistics.median(times["pptx"])
+    print(f"  goals scaled to this machine (Northbank as filed took 1.6 s then, {filed:.2f} s here): "
+          f"PDF {pdf / filed:.2f} of it (goal <= 0.50), deck {deck / filed:.2f} of it (goal <= 0.19)")
 
 
-def as_filed(rounds: int = 5) -> None:
+def as_filed(rounds: int = 5) -> float:
     """Northbank's PDF now against its PDF as it was made when issue 17 was filed (benchmarks/baseline: its HTML
     then, 24 pages, its stylesheet escaped, through WeasyPrint, the engine then), alternately in one warm
     process: seconds and pages of each, the ratio."""
@@ -371,6 +376,7 @@ def as_filed(rounds: int = 5) -> None:
     for name, xs in seconds.items():
         print(f"  Northbank's PDF {name:8s}: median {statistics.median(xs):5.2f} s, {pages[name]} pages")
     print(f"  as filed / now: {statistics.median(seconds['as filed']) / statistics.median(seconds['now']):.2f}x")
+    return statistics.median(seconds["as filed"])
 
 
 if __name__ == "__main__":
