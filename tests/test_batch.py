@@ -143,13 +143,7 @@ def test_a_failing_and_a_hanging_client_fail_alone(tmp_path):
     assert r2.returncode == 1
     assert "brightloop-software-customer-support: unchanged since its last good run, skipped" in r2.stderr
     assert "canary-fail: 02_current_state_assessment failed" in r2.stderr
-
-    # the same inputs give the same report (apart from the date on the cover)
-    first = html
-    r3 = run(good, "--out", tmp_path / "again", "--formats", "html", env=env)
-    assert r3.returncode == 0, r3.stderr
-    strip = lambda h: re.sub(r"<tr><th>Date</th><td>[^<]*</td></tr>", "", h)  # noqa: E731
-    assert strip((tmp_path / "again" / good_id / "report.html").read_text()) == strip(first)
+    # (the same inputs giving the same report is checked across runs and engines in test_fast_engine and test_dask)
 
 
 def test_an_interrupted_run_and_a_later_failure_leave_the_good_report_intact(batch, tmp_path):

@@ -155,16 +155,21 @@ def normalised_outputs(path):
 
 def test_fast_and_papermill_engines_give_the_same_reports(batch, tmp_path):
     fast, _ = batch
-    r = run("--all", EXAMPLES, "--out", tmp_path / "pm", "--engine", "papermill", "--formats", "html,xlsx")
+    # two of the examples, papermill being the slow reference: a one-round client, and the two-round one (its
+    # notebooks read the earlier round)
+    chosen = ["northbank-it-service-desk", "harbourside-council-contact-centre"]
+    r = run(*(EXAMPLES / c for c in chosen), "--out", tmp_path / "pm", "--engine", "papermill", "--formats", "html,xlsx")
     assert r.returncode == 0, r.stdout + r.stderr
     strip = lambda h: re.sub(r"<tr><th>Date</th><td>[^<]*</td></tr>", "", h)  # noqa: E731
-    for cid in client_ids().values():
+    ids = client_ids()
+    for cid in (ids[c] for c in chosen):
         assert json.loads((tmp_path / "pm" / cid / "run.json").read_text())["engine"] == "papermill"
         assert json.loads((fast / cid / "run.json").read_text())["engine"] == "fast"
         assert strip((tmp_path / "pm" / cid / "report.html").read_text()) == strip((fast / cid / "report.html").read_text())
-        for nb in ("01_envision_the_end", "02_current_state_assessment", "03_gap_analysis_roadmap"):
-            assert normalised_outputs(tmp_path / "pm" / cid / f"{nb}.ipynb") == \
-                normalised_outputs(fast / cid / f"{nb}.ipynb")
+        notebooks = sorted(p.name for p in (fast / cid).glob("0*.ipynb"))  # the progress review too, where run
+        assert len(notebooks) >= 3 and notebooks == sorted(p.name for p in (tmp_path / "pm" / cid).glob("0*.ipynb"))
+        for nb in notebooks:
+            assert normalised_outputs(tmp_path / "pm" / cid / nb) == normalised_outputs(fast / cid / nb), (cid, nb)
         books = [load_workbook(d / cid / "roadmap.xlsx") for d in (tmp_path / "pm", fast)]
         assert [[list(ws.values) for ws in b.worksheets] for b in books][0] == \
             [[list(ws.values) for ws in b.worksheets] for b in books][1]

@@ -76,7 +76,7 @@ answer = st.one_of(st.integers(1, 5), st.sampled_from(["na", "dk"]))
 respondent_answers = st.lists(answer, min_size=len(QIDS), max_size=len(QIDS))
 roles = st.sampled_from(["leadership", "management", "front_line"])
 panel = st.lists(st.tuples(roles, respondent_answers), min_size=2, max_size=8)
-quick = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+quick = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def panel_frame(people) -> pd.DataFrame:
