@@ -117,6 +117,13 @@ def worker_pids(proc):
             if "spawn_main" in " ".join(p.cmdline())]
 
 
+def _alive(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def test_a_worker_killed_mid_client_fails_only_that_client(tmp_path):
     first = client_copy(tmp_path, "brightloop-customer-support", "a", new_id="first")
     second = client_copy(tmp_path, "northbank-it-service-desk", "b", new_id="second")
@@ -129,6 +136,9 @@ def test_a_worker_killed_mid_client_fails_only_that_client(tmp_path):
         time.sleep(0.05)
     killed = worker_pids(proc)
     assert len(killed) == 1
+    servers = [p for p in psutil.Process(killed[0]).children(recursive=True)  # this run's, not another test's
+               if "workbench.engines.forkserver" in " ".join(p.cmdline())]
+    assert servers
     psutil.Process(killed[0]).kill()
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 1, stdout + stderr
@@ -141,8 +151,8 @@ def test_a_worker_killed_mid_client_fails_only_that_client(tmp_path):
     assert (out / "third" / "report.html").is_file()  # a new worker took over
     assert not (out / ".staging").exists() or not any((out / ".staging").iterdir())
     time.sleep(1)  # the dead worker's fork server and kernels followed it
-    left = [p for p in psutil.process_iter(["cmdline"]) if "workbench.engines.forkserver" in " ".join(p.info["cmdline"] or [])]
-    assert not left, [p.info for p in left]
+    left = [p.pid for p in servers if _alive(p)]
+    assert not left, left
 
 
 def normalised_outputs(path):
