@@ -123,3 +123,21 @@ def test_without_a_browser_the_pdf_fails_clearly_and_keeps_the_last_one(tmp_path
     with pytest.raises(printing.PdfError):
         printing.write_pdf("<p>x</p>", target)
     assert target.read_bytes() == b"%PDF-1.7 the good one" and [f.name for f in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_the_roadmap_page_holds_its_scorecard_and_a_missing_baseline_reads_as_a_dash(tmp_path):
+    """St Aldhelm's has a KPI without a baseline and is alone in its sector: its roadmap page ends with the
+    scorecard (the one line on peers is in the appendix, not spilled onto a page of its own), and the missing
+    baseline reads "-", never "nan"."""
+    from assessment.peers import peer_standing
+
+    p = plan_engagement(EXAMPLES / "st-aldhelms-facilities")
+    assert p.scorecard["baseline"].isna().any()
+    peers = peer_standing(p.dimensions, {}, p.engagement.config.sector)
+    write_client_report(p, [], tmp_path, ("html", "pdf"), dt.date(2026, 12, 2), peers=peers)
+    pages = [page.extract_text() for page in pypdf.PdfReader(tmp_path / "report.pdf").pages]
+    roadmap = next(i for i, t in enumerate(pages) if "The roadmap on one page" in t and "Contents" not in t)
+    assert "The scorecard" in pages[roadmap] and not re.search(r"\bnan\b", pages[roadmap])
+    appendix = next(i for i, t in enumerate(pages) if "Appendix: how this report was computed" in t and i)
+    said = [i for i, t in enumerate(pages) if "No peer comparison" in t]
+    assert appendix == roadmap + 1 and said and min(said) >= appendix  # no page between them for one line

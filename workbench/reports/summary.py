@@ -167,7 +167,8 @@ def executive_summary(p: Planning, report_date: dt.date) -> Summary:
                 "level": d.current_name if isinstance(d.current_name, str) else "no score",
                 "target": f"{int(d.target)} {model.level_named(int(d.target)).name}"}
                for d in dims.itertuples()]
-    scorecard = [{"name": k.name, "baseline": k.baseline, "target": k.target, "unit": k.unit or "",
+    known = lambda x: None if x is None or pd.isna(x) else x  # noqa: E731 - a baseline not measured yet reads "-"
+    scorecard = [{"name": k.name, "baseline": known(k.baseline), "target": known(k.target), "unit": k.unit or "",
                   "better": BETTER.get(k.better_when, ""), "owner": k.owner or "", "due": _day(k.due),
                   "on_the_way": on_the_way(p.interim, k.kpi, k.baseline, k.target)}
                  for k in p.scorecard[p.scorecard["in_scorecard"]].itertuples()]
