@@ -50,13 +50,13 @@ db-deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
-# The tests run in TEST_WORKERS processes (pytest-xdist), a test file to each at a time (tests/conftest.py groups
-# them), so a file's fixtures are made once; most tests wait on kernels, browsers and subprocesses as much as
-# they compute.
+# The tests run in TEST_WORKERS processes (pytest-xdist), a test file to each at a time, so a file's fixtures are
+# made once (a session fixture once per process); most tests wait on kernels, browsers and subprocesses as much
+# as they compute.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) browser-deps db-deps font-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -85,16 +85,3 @@ _hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
 _hypothesis_settings.register_profile("deep", max_examples=3000, deadline=None)
 _hypothesis_settings.load_profile("ci")
 
-
-# `make test` runs the tests in two processes with pytest-xdist (`--dist loadgroup`): each file is one unit of work,
-# so its module fixtures are made once, except that the files sharing the session's `batch` fixture (the example
-# clients through `workbench run`, the costliest fixture) are one unit, so it is made once too; that unit, the
-# longest, is handed out first, so the other process is not left waiting on it at the end.
-SHARES_THE_BATCH = {"test_batch.py", "test_dask.py", "test_fast_engine.py", "test_store.py"}
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        name = item.path.name
-        item.add_marker(pytest.mark.xdist_group("batch" if name in SHARES_THE_BATCH else str(item.path)))
-    items.sort(key=lambda item: item.path.name not in SHARES_THE_BATCH)  # the longest unit first, the rest as found
