@@ -25,6 +25,7 @@ from workbench import atomic
 CHROMIUM_ENV = "WORKBENCH_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_MS = 120_000
+PRINT = {"prefer_css_page_size": True, "print_background": True}  # the page size and colours the CSS sets
 FILL_PAGES = """numbers => {
   for (const [anchor, page] of Object.entries(numbers)) {
     const slot = document.querySelector(`.toc a[href="#${anchor}"] .toc-page`);
@@ -57,10 +58,10 @@ def section_pages(pdf: bytes) -> dict[str, int]:
 
 def _print(page, html: str) -> bytes:
     page.set_content(html, wait_until="load")  # the whole document replaced: nothing of the last report stays
-    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    pdf = page.pdf(**PRINT)
     if page.locator(".toc .toc-page").count():
         page.evaluate(FILL_PAGES, section_pages(pdf))
-        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        pdf = page.pdf(**PRINT)
     return pdf
 
 

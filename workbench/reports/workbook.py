@@ -108,14 +108,14 @@ GAP_COLUMNS = {
 def gap_columns(model, gaps: pd.DataFrame) -> dict[str, str]:
     """The Gaps sheet's columns in the model's words: its tier names for the dimension and the level above it
     (left out when the model has one tier), the layer only for a model with a driver tree."""
-    names = {t.id: t.name for t in model.tiers}
-    columns = GAP_COLUMNS | {"name": wording.words(model).Dimension}
+    names, said = {t.id: t.name for t in model.tiers}, wording.words(model)
+    columns = GAP_COLUMNS | {"name": said.Dimension}
     parent = next((t for t in model.tiers if t.id != model.dimension_tier), None)
     if parent is None or not gaps["domain"].notna().any():
         columns.pop("domain")
     else:
         columns["domain"] = names[parent.id][:1].upper() + names[parent.id][1:]
-    if not wording.words(model).layers:
+    if not said.layers:
         columns.pop("layer")
     return columns
 
