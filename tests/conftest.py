@@ -1,6 +1,8 @@
 """Shared helpers: run the CLI as a user would and build engagements in tmp_path."""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -31,10 +33,19 @@ def client_ids():
 
 
 @pytest.fixture(scope="session")
-def batch(tmp_path_factory):
-    """The example clients through `workbench run` with the default (fast) engine and every format."""
-    out = tmp_path_factory.mktemp("out")
-    r = run("--all", EXAMPLES, "--out", out, "--jobs", "2")
+def batch(tmp_path_factory, worker_id):
+    """The example clients through `workbench run` with the default (fast) engine and every format. Made once
+    for the whole test run: under pytest-xdist the first process to need it runs it, the others wait for it
+    and read it (tests copy what they change)."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    out, result = shared / "batch-out", shared / "batch-result.json"
+    with open(shared / "batch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            r = run("--all", EXAMPLES, "--out", out, "--jobs", "2")
+            result.write_text(json.dumps({"args": r.args, "returncode": r.returncode, "stdout": r.stdout,
+                                          "stderr": r.stderr}))
+    r = subprocess.CompletedProcess(**json.loads(result.read_text()))
     assert r.returncode == 0, r.stdout + r.stderr
     return out, r
 

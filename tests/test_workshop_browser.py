@@ -38,7 +38,7 @@ def wait_http(url: str, proc, seconds: float = 90) -> None:
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     assert Path(CHROMIUM).exists(), "run `make browser-deps` (Debian's chromium)"
     with sync_playwright() as p:
@@ -101,9 +101,11 @@ def test_move_a_target_see_the_roadmap_change_and_save_it(workshop_app, browser)
     assert (ARTIFACTS / "workshop-after-save.png").stat().st_size > 10_000
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A real JupyterLab server on a copy of the notebooks and examples (they keep their relative layout)."""
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A real JupyterLab server on a copy of the notebooks and examples (they keep their relative layout), one
+    for every notebook's test: each opens its own notebook in a new tab."""
+    tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "lab"
     (root / "examples").mkdir(parents=True)
     import shutil
@@ -166,7 +168,7 @@ def test_every_notebook_runs_in_jupyterlab_without_an_error(lab, browser, notebo
     import nbformat
 
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    page.goto(f"{base}/lab/tree/notebooks/{notebook}.ipynb?token={token}")
+    page.goto(f"{base}/lab/workspaces/{notebook}/tree/notebooks/{notebook}.ipynb?token={token}")  # a workspace of its own
     page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     run_all_cells(page)
@@ -190,3 +192,4 @@ def test_every_notebook_runs_in_jupyterlab_without_an_error(lab, browser, notebo
         assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{notebook}.png"))
+    page.close()
