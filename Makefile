@@ -58,8 +58,12 @@ TEST_WORKERS ?= 2
 test: $(STAMP) browser-deps db-deps font-deps
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
+# JupyterLab on the notebooks, on localhost only, for any user (root too: containers, CI machines and many lab
+# servers run as root, where JupyterLab otherwise refuses to start). LAB_ARGS adds options, e.g. --port=8899.
+LAB_ARGS ?=
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS) notebooks/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -68,6 +68,34 @@ class Vision(BaseModel):
         return v
 
 
+PERCENT_UNITS = {"%", "percent", "per cent", "percentage", "pct"}
+# units that count things or measure time: a value below zero cannot be meant
+COUNT_WORDS = {"action", "call", "case", "contact", "count", "day", "fte", "hour", "incident", "minute", "month",
+               "number", "people", "person", "request", "second", "staff", "ticket", "visit", "week", "year"}
+
+
+def value_range(unit: str) -> tuple[float | None, float | None, str]:
+    """(lowest, highest, what) a KPI value in `unit` can be: a percentage 0-100, a count or duration at least 0;
+    (None, None, "") for a unit we cannot judge (an index, points)."""
+    u = unit.strip().lower()
+    if u in PERCENT_UNITS:
+        return 0.0, 100.0, "a percentage, from 0 to 100"
+    words = {w.rstrip("s") for w in u.replace("/", " ").split()}
+    if words & COUNT_WORDS:
+        return 0.0, None, f"a number of {unit.strip()}, 0 or more"
+    return None, None, ""
+
+
+def kpi_value_problem(unit: str, value: float | None) -> str | None:
+    """Why `value` cannot be a value of a KPI in `unit`, or None when it can."""
+    if value is None:
+        return None
+    lo, hi, what = value_range(unit)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return f"{value:g} is out of range; expected {what}"
+    return None
+
+
 def vision_problems(vision: Vision, model: MaturityModel) -> list[tuple[tuple, str]]:
     """References in the vision that the model does not know: (YAML location, message)."""
     out: list[tuple[tuple, str]] = []
@@ -92,6 +120,10 @@ def vision_problems(vision: Vision, model: MaturityModel) -> list[tuple[tuple, s
                                                             f"vision.scorecard[{first}].name "
                                                             f"({vision.scorecard[first].name!r}); expected each KPI "
                                                             "once in the scorecard, under its own name"))
+        for field in ("baseline", "target"):
+            problem = kpi_value_problem(k.unit, getattr(k, field))
+            if problem:
+                out.append((("vision", "scorecard", i, field), f"KPI {k.id!r} ({k.unit.strip()}): {problem}"))
         ids.setdefault(k.id, i)
         names.setdefault(normalise_text(k.name), i)
         for d in k.dimensions:

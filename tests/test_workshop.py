@@ -68,7 +68,9 @@ def test_reset_to_saved_rereads_the_file(example_copy):
     ws = Workshop(example_copy(NORTHBANK))
     ws.decide(capacity=5.0, targets={"collaboration": 1})
     ws.reset()
-    assert ws.current == ws.saved and not ws.history
+    assert ws.current == ws.saved and not ws.changes()
+    ws.undo()  # a reset can be undone: the decisions shown before it come back, unsaved
+    assert ws.current.capacity == 5.0 and ws.current.target_map["collaboration"] == 1 and ws.changes()
 
 
 def _svg_texts(svg: str) -> list[str]:

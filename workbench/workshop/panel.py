@@ -71,7 +71,7 @@ class WorkshopPanel:
                       W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory]
         parts += [W.HBox([self.who, self.note]),
                   W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button]),
-                  self.status, self.done]
+                  self.confirm_reset, self.status, self.pending, self.done]
         self.widget = W.VBox(parts)
         self.widget.add_class("wb-panel")
 
@@ -119,6 +119,7 @@ class WorkshopPanel:
         for k in self.ws.engagement.config.vision.scorecard:
             box = W.FloatText(value=k.target, description=k.name[:28], style={"description_width": "220px"})
             box.observe(self._on_change, names="value")
+            box.add_class(f"wb-kpi-{k.id}")
             self.kpi_inputs[k.id] = box
 
     def _views(self) -> None:
@@ -136,29 +137,49 @@ class WorkshopPanel:
         self.who = W.Text(value=who, description="Decided by", placeholder="name of who decides",
                           style={"description_width": "90px"})
         self.note = W.Text(description="Note", placeholder="e.g. leadership workshop of 23 Nov")
-        self.save_button = W.Button(description="Save decisions", button_style="primary", icon="save")
-        self.undo_button = W.Button(description="Undo", icon="undo")
-        self.reset_button = W.Button(description="Reset to saved", icon="refresh")
+        # no icons: ipywidgets draws them with an icon font that a page without internet cannot load
+        self.save_button = W.Button(description="Save decisions", button_style="primary")
+        self.undo_button = W.Button(description="Undo")
+        self.reset_button = W.Button(description="Reset to saved…", button_style="warning")
         self.overwrite_button = W.Button(description="Overwrite anyway", button_style="danger",
                                          layout=W.Layout(display="none"))
         self.save_button.on_click(lambda _: self.save())
         self.undo_button.on_click(lambda _: self.undo())
-        self.reset_button.on_click(lambda _: self.reset())
+        self.reset_button.on_click(lambda _: self.ask_reset())
         self.overwrite_button.on_click(lambda _: self.save(overwrite=True))
+        for b, name in ((self.save_button, "save"), (self.undo_button, "undo"), (self.reset_button, "reset"),
+                        (self.overwrite_button, "overwrite")):
+            b.add_class(f"wb-button-{name}")
+        self.confirm_text = W.HTML()
+        yes, no = W.Button(description="Yes, reset", button_style="danger"), W.Button(description="Keep my changes")
+        yes.add_class("wb-button-confirm-reset")
+        no.add_class("wb-button-keep")
+        yes.on_click(lambda _: self.reset())
+        no.on_click(lambda _: self._hide_confirm())
+        self.confirm_reset = W.HBox([self.confirm_text, yes, no], layout=W.Layout(display="none"))
+        self.confirm_reset.add_class("wb-confirm-reset")
         self.status = W.HTML()
         self.status.add_class("wb-status-line")
+        self.pending = W.HTML()
+        self.pending.add_class("wb-pending")
 
     # ------------------------------------------------------------ reacting
 
     def _on_change(self, _change=None) -> None:
         if self._syncing:
             return
-        self.refresh(self.ws.decide(
-            targets={dim: s.value for dim, s in self.target_sliders.items()},
-            weights=PriorityWeights(**{k: s.value for k, s in self.weight_sliders.items()}),
-            capacity=float(self.capacity.value), waves=int(self.waves.value),
-            start=self.start.value or self.ws.current.start, excluded=set(self.excluded.value),
-            kpi_targets={k: box.value for k, box in self.kpi_inputs.items()}))
+        try:
+            p = self.ws.decide(
+                targets={dim: s.value for dim, s in self.target_sliders.items()},
+                weights=PriorityWeights(**{k: _stepped(s) for k, s in self.weight_sliders.items()}),
+                capacity=_stepped(self.capacity), waves=int(self.waves.value),
+                start=self.start.value or self.ws.current.start, excluded=set(self.excluded.value),
+                kpi_targets={k: box.value for k, box in self.kpi_inputs.items()})
+        except InputError as exc:  # e.g. a KPI target out of its unit's range: the control goes back
+            self._sync_controls()
+            self._status("Not taken: " + "; ".join(p.message for p in exc.problems), warn=True)
+            return
+        self.refresh(p)
 
     def refresh(self, p: Planning | None = None) -> None:
         """Redraw every view for `p`, the planning of the current decisions (planned here when not given)."""
@@ -178,9 +199,7 @@ class WorkshopPanel:
             plan, waves, traj = p.roadmap.plan, p.roadmap.waves, p.roadmap.trajectory
             self._view("gantt", (plan.to_json(), waves.to_json()), lambda: live_charts.gantt(plan, waves))
             self._view("trajectory", traj.to_json(), lambda: live_charts.trajectory(traj, self.model.levels))
-        changes = self.ws.changes()
-        self._status(f"{len(changes)} unsaved change{'s' * (len(changes) != 1)}" if changes
-                     else "Everything shown is saved in client.yaml.")
+        self._show_pending()
         self.refreshes += 1
         self.done.value = str(self.refreshes)
         self.last_seconds = time.perf_counter() - t
@@ -190,6 +209,17 @@ class WorkshopPanel:
         if self._drawn.get(name) != inputs:
             getattr(self, name).value = draw()
             self._drawn[name] = inputs
+
+    def _show_pending(self, status: bool = True) -> None:
+        """The unsaved changes, each as what: from -> to (data-count tells the page whether leaving loses work)."""
+        pending = self.ws.pending()
+        rows = "".join(f"<tr><td>{html.escape(what)}</td><td>{html.escape(a)}</td><td>&rarr;</td>"
+                       f"<td><b>{html.escape(b)}</b></td></tr>" for what, a, b in pending)
+        self.pending.value = (f'<div class="wb-pending-list" data-count="{len(pending)}">'
+                              + (f'<table class="wb-table">{rows}</table>' if pending else "") + "</div>")
+        if status:
+            self._status(f"{len(pending)} unsaved change{'s' * (len(pending) != 1)}" if pending
+                         else "Everything shown is saved in client.yaml.")
 
     def _status(self, text: str, warn: bool = False) -> None:
         self.status.value = f'<span class="{"wb-warn" if warn else "wb-status"}">{html.escape(text)}</span>'
@@ -215,11 +245,29 @@ class WorkshopPanel:
         self._sync_controls()
         self.refresh(p)
 
+    def ask_reset(self) -> None:
+        """Reset asks first when it would discard something."""
+        n = len(self.ws.changes())
+        if not n and not self.ws.changed_on_disk():
+            self.reset()
+            return
+        what = f"Discard {n} unsaved change{'s' * (n != 1)} and show" if n else "Show"
+        self.confirm_text.value = (f"<b>{what} client.yaml as it is saved now?</b> "
+                                   + ("Undo brings the changes back." if n else ""))
+        self.confirm_reset.layout.display = ""
+
+    def _hide_confirm(self) -> None:
+        self.confirm_reset.layout.display = "none"
+
     def reset(self) -> None:
+        """client.yaml as saved now (re-read); Undo brings back what was shown before."""
         p = self.ws.reset()
+        self._hide_confirm()
         self._sync_controls()
         self.overwrite_button.layout.display = "none"
         self.refresh(p)
+        if self.ws.history:
+            self._status("Reset to what client.yaml holds. Undo brings back the changes you had.")
 
     def save(self, overwrite: bool = False) -> None:
         who = self.who.value.strip()
@@ -228,16 +276,28 @@ class WorkshopPanel:
             return
         try:
             changes = self.ws.save(who=who, note=self.note.value.strip(), overwrite=overwrite)
-        except SavedElsewhere as exc:
+        except SavedElsewhere:
             self.overwrite_button.layout.display = ""
-            self._status(exc.problems[0].message, warn=True)
+            self._status("Not saved: client.yaml was changed on disk after this page loaded it (another tab, a "
+                         "colleague or an editor). 'Overwrite anyway' saves your changes into it (its other "
+                         "edits stay; where both changed the same item, yours wins). 'Reset to saved…' shows "
+                         "what is on disk now, and Undo then brings your changes back.", warn=True)
             return
         except InputError as exc:
             self._status(exc.render(), warn=True)
             return
         self.overwrite_button.layout.display = "none"
+        self._sync_controls()  # what was saved, re-read: the controls show the file, a colleague's edits included
+        self.refresh()
         self._status(f"Saved {len(changes)} decision{'s' * (len(changes) != 1)} to client.yaml at "
                      f"{dt.datetime.now():%H:%M}." if changes else "Nothing to save.")
+
+
+def _stepped(slider) -> float:
+    """The slider's value on its own grid of steps: arrow keys add binary fractions (25 + 5 - 5 can be
+    25.000000000000004), a decision is a step."""
+    steps = round((slider.value - slider.min) / slider.step)
+    return round(slider.min + steps * slider.step, 6) + 0.0
 
 
 def workshop_panel(engagement: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = ""):

@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from assessment.problems import InputError, Problem
 from assessment.sheets import write_csv
 from roadmaps.gaps import PriorityWeights
-from roadmaps.vision import Target, target_profile
+from roadmaps.vision import Target, kpi_value_problem, target_profile
 from workbench import atomic
 from workbench.engagement.clientfile import block_mapping, edit_client_yaml
 from workbench.engagement.config import CLIENT_FILE, DECISION_LOG
@@ -107,7 +107,14 @@ class Workshop:
             changes["kpi_targets"] = tuple(merged.items())
         if "excluded" in changes:
             changes["excluded"] = frozenset(changes["excluded"])
+        if "capacity" in changes:  # 25 + 5 - 5 is 25.000000000000004 in floating point: never a decision
+            changes["capacity"] = _tidy(changes["capacity"])
+        if "weights" in changes:
+            changes["weights"] = PriorityWeights(**{k: _tidy(v) for k, v in changes["weights"].model_dump().items()})
         new = replace(self.current, **changes)
+        problems = self.kpi_problems(new)
+        if problems:
+            raise InputError([Problem(str(self.folder / CLIENT_FILE), msg, key=key) for key, msg in problems])
         if new != self.current:
             self.history.append(self.current)
             self.current = new
@@ -119,9 +126,23 @@ class Workshop:
         return self.planning()
 
     def reset(self) -> Planning:
-        """Back to what is saved in client.yaml (re-read from disk)."""
+        """Back to what is saved in client.yaml (re-read from disk). Undo brings back what was shown before."""
+        before, history = self.current, self.history
         self._load()
+        if before != self.current:
+            self.history = [*history, before]
         return self.planning()
+
+    def kpi_problems(self, d: Decisions | None = None) -> list[tuple[str, str]]:
+        """(key, message) for every KPI target out of its unit's range (a percentage above 100, a negative
+        count)."""
+        d = d or self.current
+        out = []
+        for i, k in enumerate(self.engagement.config.vision.scorecard):
+            problem = kpi_value_problem(k.unit, d.kpi_map.get(k.id))
+            if problem:
+                out.append((f"vision.scorecard[{i}].target", f"target of KPI {k.name!r}: {problem}"))
+        return out
 
     def planning(self) -> Planning:
         """Targets, gaps, roadmap and scorecard for the current decisions."""
@@ -146,6 +167,35 @@ class Workshop:
         before, after = self.saved.items(), self.current.items()
         return [(k, before.get(k), v) for k, v in after.items() if before.get(k) != v]
 
+    def pending(self) -> list[tuple[str, str, str]]:
+        """The unsaved changes as a person reads them: (what, from, to) with names, not ids."""
+        model, cfg = self.engagement.model, self.engagement.config
+        dims = {d.id: d.name for d in model.dimensions}
+        kpis = {k.id: k for k in cfg.vision.scorecard}
+
+        def level(v) -> str:
+            return f"{v} {model.level_named(v).name}" if v is not None else "-"
+
+        out = []
+        for item, before, after in self.changes():
+            kind, _, key = item.partition(" ")
+            if kind == "target":
+                out.append((f"Target: {dims.get(key, key)}", level(before), level(after)))
+            elif item.startswith("KPI target "):
+                k = kpis.get(item[len("KPI target "):])
+                unit = f" {k.unit.strip()}" if k and k.unit.strip() else ""
+                show = (lambda v: "-" if v is None else f"{_num(v):,}{unit}")
+                out.append((f"KPI target: {k.name if k else item}", show(before), show(after)))
+            elif kind == "weight":
+                out.append((f"Priority weight: {key}", f"{before:g}", f"{after:g}"))
+            elif item == "capacity":
+                out.append(("Capacity per wave", f"{_num(before)} person-weeks", f"{_num(after)} person-weeks"))
+            elif item == "excluded initiatives":
+                out.append(("Initiatives left out", before or "none", after or "none"))
+            else:
+                out.append((item.capitalize(), str(before), str(after)))
+        return out
+
     # ------------------------------------------------------------ saving
 
     def changed_on_disk(self) -> bool:
@@ -159,8 +209,8 @@ class Workshop:
         if self.changed_on_disk() and not overwrite:
             raise SavedElsewhere([Problem(str(path), "client.yaml was changed on disk after this session "
                                                      "loaded it (another tab, another person or an editor); "
-                                                     "expected it unchanged. Reload to see those changes, or "
-                                                     "save again to overwrite them")], str(path))
+                                                     "expected it unchanged. Load it again to see those "
+                                                     "changes, or overwrite them on purpose")], str(path))
         changes = self.changes()
         if not changes:
             return []
@@ -200,6 +250,11 @@ class Workshop:
         append_log(self.folder, who, changes, note)
         self._load()
         return changes
+
+
+def _tidy(value: float) -> float:
+    """A slider's value without floating-point dust (6 decimals are more than any control offers)."""
+    return round(float(value), 6) + 0.0
 
 
 def _num(value):
