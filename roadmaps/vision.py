@@ -92,7 +92,8 @@ def kpi_value_problem(unit: str, value: float | None) -> str | None:
         return None
     lo, hi, what = value_range(unit)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        return f"{value:g} is out of range; expected {what}"
+        shown = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+        return f"{shown} is out of range; expected {what}"
     return None
 
 

@@ -114,3 +114,14 @@ def test_validate_warns_about_the_scorecard_without_failing(engagement, workbenc
     assert r.exit_code == 0
     assert "warning: The scorecard has 2 KPIs" in r.stdout
     assert "warning: KPI 'First contact resolution' has no due date" in r.stdout
+
+
+def test_a_kpi_value_out_of_its_units_range_is_refused_by_validate(engagement, workbench):
+    with_vision(engagement, VISION.replace("baseline: 71, target: 85", "baseline: 71, target: 1000000").replace(
+        'unit: "%", baseline: 58', 'unit: "hours", baseline: -3'))
+    r = workbench("validate", engagement)
+    assert r.exit_code == 2
+    assert "vision.scorecard[0].target: KPI 'csat' (%): 1,000,000 is out of range; expected a percentage, from 0 to 100" \
+        in r.stderr
+    assert "vision.scorecard[1].baseline: KPI 'fcr' (hours): -3 is out of range; expected a number of hours, 0 or " \
+           "more" in r.stderr
