@@ -274,7 +274,7 @@ def append_log(folder: Path, who: str, changes: list[tuple[str, object, object]]
 def _cell(value) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, default=str)
+    return value if isinstance(value, str) else json.dumps(_num(value), default=str)  # 40, not 40.0
 
 
 def read_log(folder: Path) -> list[dict]:
