@@ -104,6 +104,7 @@ def test_the_panel_views_follow_every_decision(example_copy):
     row = _svg_texts(panel.trajectory.value)
     i = row.index("Service recovery")
     assert row[i + len(panel.ws.planning().roadmap.waves) + 2] == "5"  # the row ends with the new target
-    assert panel.descriptors["service-recovery"].value.startswith(f"<b>{panel.model.level_named(5).name}:</b>")
+    # beside the radar: what the new target level looks like in the dimension just moved
+    assert f"<b>Service recovery, target 5 {panel.model.level_named(5).name}:</b>" in panel.focus.value
     panel.undo()
     assert {v: getattr(panel, v).value for v in ("radar", "gantt", "trajectory")} == before

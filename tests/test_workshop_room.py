@@ -233,7 +233,7 @@ def test_the_room_loses_nothing_and_the_page_needs_nothing_beyond_localhost(room
 
     # reloading does not pile kernels up: each page's kernel is shut down as it goes
     counts = []
-    for _ in range(5):
+    for _ in range(3):
         page.reload()
         page.wait_for_selector(".wb-view-radar svg", timeout=90_000)
         counts.append(len(kernels_of(tree_of(proc))))
@@ -296,3 +296,43 @@ def _connections(p: psutil.Process):
         return p.net_connections(kind="inet")
     except psutil.Error:
         return []
+
+
+LABELS = ", ".join([".wb-panel .widget-label", ".wb-panel .widget-readout", ".wb-panel button", ".wb-panel .wb-dim-name",
+                    ".wb-panel th", ".wb-panel td", ".wb-app-header h1"])
+CLIPPED = f"""() => [...document.querySelectorAll('{LABELS}')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText.slice(0, 40) + ': ' + e.scrollWidth + ' > ' + e.clientWidth)"""
+SMALL_TEXT = """() => [...document.querySelectorAll('.wb-panel *')]
+  .filter(e => !(e instanceof SVGElement) && e.offsetParent !== null
+               && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+               && parseFloat(getComputedStyle(e).fontSize) < 18)
+  .map(e => e.textContent.trim().slice(0, 30) + ': ' + getComputedStyle(e).fontSize)"""
+
+
+def test_the_page_reads_from_the_back_of_the_room(room, browser):
+    """At 1280x720 (a projector), 1920x1080 and 1280x720 at 150 % zoom: every control and label whole, text of
+    at least 18 px, the bar with Save in view however far down the page; screenshots in test-artifacts/."""
+    _, url, _ = room
+    for screen in ("1280x720", "1920x1080", "1280x720 at 150 %"):
+        zoom = 1.5 if "150" in screen else 1
+        width, height = (int(x) for x in screen.split()[0].split("x"))
+        page = browser.new_page(viewport={"width": round(width / zoom), "height": round(height / zoom)},
+                                device_scale_factor=zoom)
+        page.goto(url)
+        page.wait_for_selector(".wb-view-radar svg", timeout=90_000)
+        name = screen.replace(" at ", "-").replace(" %", "pct")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"workshop-{name}.png"))
+        assert page.evaluate(CLIPPED) == [], screen
+        assert page.evaluate(SMALL_TEXT) == [], screen
+        page.locator(".wb-view-gantt").scroll_into_view_if_needed()  # far down the page: the bar is still there
+        page.wait_for_timeout(300)
+        bar = page.locator(".wb-bar").bounding_box()
+        assert bar is not None and 0 <= bar["y"] <= 20, (screen, bar)  # at the top (the page's padding above)
+        assert page.locator(".wb-button-save").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"workshop-{name}-roadmap.png"))
+        page.locator(".wb-button-presenting").click()  # Presenting: everything larger, still whole
+        page.wait_for_function("() => document.querySelector('.wb-panel').classList.contains('wb-presenting')")
+        assert page.evaluate(CLIPPED) == [], screen
+        page.close()

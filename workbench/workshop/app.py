@@ -18,11 +18,14 @@ from pathlib import Path
 import nbformat
 
 APP_CSS = """<style>
-body, .jp-Notebook { font-size: 17px !important; }
-.wb-app-header { background: #1F4E79; color: white; padding: 14px 22px; margin-bottom: 12px; }
+body, .jp-Notebook { font-size: 18px !important; }
+#rendered_cells { padding-left: 16px !important; padding-right: 16px !important; }
+#rendered_cells > div { padding: 8px 12px !important; }
+/* the bar stays at the top while the page scrolls: nothing between it and the page's scroller may clip */
+.wb-panel, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output { overflow: visible !important; }
+.wb-app-header { background: #1F4E79; color: white; padding: 10px 22px; margin-bottom: 0; }
 .wb-app-header h1 { margin: 0; font-size: 30px; color: white; }
-.wb-app-header p { margin: 4px 0 0 0; font-size: 16px; }
-.widget-label, .widget-readout, .widget-button, .widget-text input { font-size: 15px !important; }
+.wb-app-header p { margin: 4px 0 0 0; font-size: 18px; }
 </style>"""
 
 

@@ -17,22 +17,44 @@ from IPython.display import display
 from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
 from workbench.planning import Planning
-from workbench.reports import views
-from workbench.workshop import live_charts
+from workbench.reports import readable, views
+from workbench.workshop import consequences, live_charts
 from workbench.workshop.session import SavedElsewhere, Workshop
 
 CSS = """<style>
-.wb-panel { font-size: 15px; }
-.wb-panel .wb-table { border-collapse: collapse; font-size: 13px; }
-.wb-panel .wb-table th { background: #1F4E79; color: white; text-align: left; padding: 3px 6px; }
-.wb-panel .wb-table td { border-bottom: 1px solid #ddd; padding: 2px 6px; }
+.wb-panel { font-size: 18px; }
+.wb-panel .widget-label, .wb-panel .widget-readout, .wb-panel .widget-button, .wb-panel input,
+.wb-panel select, .wb-panel .widget-html-content { font-size: 18px !important; }
+.wb-panel .widget-label, .wb-panel .widget-html-content { line-height: 1.35; }
+.wb-panel .widget-readout { width: auto !important; min-width: 7.5em; max-width: none !important;
+  overflow: visible !important; text-align: left; }
+.wb-panel .wb-table { border-collapse: collapse; font-size: 18px; width: 100%; }
+.wb-panel .wb-table th { background: #1F4E79; color: white; text-align: left; padding: 4px 8px; }
+.wb-panel .wb-table td { border-bottom: 1px solid #ddd; padding: 3px 8px; vertical-align: top; }
 .wb-panel .wb-status { color: #1F4E79; } .wb-panel .wb-warn { color: #D55E00; font-weight: bold; }
-.wb-descriptor { font-size: 12px; color: #444; line-height: 1.3; }
-.wb-descriptor .widget-html-content { line-height: 1.3; }
+.wb-panel h3 { font-size: 24px; margin: 18px 0 6px 0; color: #1F4E79; }
+.wb-row { display: flex !important; flex-flow: row wrap; gap: 28px; align-items: flex-start; width: 100%; }
+.wb-col { flex: 1 1 520px !important; min-width: 0; }
+.wb-col.wb-controls { flex: 0 1 460px !important; }
+.wb-panel .widget-button, .wb-panel .widget-toggle-button { width: auto !important; min-width: 6em;
+  padding: 0 14px; font-size: 18px !important; height: 36px; }
+.wb-wide { width: 100%; }
+.wb-chart svg { width: 100%; height: auto; }
+.wb-dim-name { font-weight: bold; margin-top: 4px; }
+.wb-descriptor, .wb-note { font-size: 18px; color: #333; line-height: 1.35; }
+.wb-warnings ul { margin: 6px 0; padding-left: 24px; color: #8a3b00; }
+.wb-warnings { border-left: 6px solid #D55E00; background: #FFF4EC; padding: 4px 12px; }
+.wb-bar { position: sticky; top: 0; z-index: 20; background: #F4F7FB; border-bottom: 2px solid #1F4E79;
+  padding: 6px 10px; box-shadow: 0 2px 6px rgba(0,0,0,0.15); }
+.wb-bar .wb-pending-list table { font-size: 18px; }
+.wb-bar .wb-pending { max-height: 7.5em; overflow-y: auto; }
+.wb-panel.wb-presenting { zoom: 1.3; }
 </style>"""
 
 GAP_COLUMNS = {"rank": "Rank", "name": "Dimension", "current": "Today", "target": "Target", "gap": "Gap",
-               "priority": "Priority", "why": "Why it ranks here"}
+               "why": "Why it ranks here"}
+SCORECARD_COLUMNS = {"name": "KPI", "change": "Baseline → target", "better": "Better when", "due": "Due",
+                     "first_wave": "Work starts", "moved_by": "Moved by"}
 
 
 class WorkshopPanel:
@@ -52,82 +74,103 @@ class WorkshopPanel:
     # ------------------------------------------------------------ building
 
     def _build(self, who: str) -> None:
-        """The controls and views, then the page: each section only when asked for."""
+        """The sticky bar (status, pending changes, who decides, Save, Undo, Reset), what needs attention, then
+        each section's controls beside the views they drive: each section only when asked for."""
         self._target_controls()
         self._roadmap_controls()
         self._kpi_controls()
         self._views()
         self._save_bar(who)
-        parts = [W.HTML(CSS)]
+        parts = [W.HTML(CSS), self.bar, self.warnings]
         if "targets" in self.sections:
-            parts += [W.HTML("<h3>Target level per dimension</h3>"), W.HBox([self.targets_box, self.radar])]
-        if "scorecard" in self.sections and self.kpi_inputs:
-            parts += [W.HTML("<h3>Scorecard targets</h3>"), W.VBox(list(self.kpi_inputs.values()))]
+            parts += [W.HTML("<h3>Target level per dimension</h3>"),
+                      _row(self.targets_box, W.VBox([self.radar, self.focus]))]
         if "roadmap" in self.sections:
-            parts += [W.HTML("<h3>Priorities and capacity</h3>"),
-                      W.HBox([W.VBox(list(self.weight_sliders.values())),
-                              W.VBox([self.capacity, self.waves, self.start])]),
-                      self.excluded, W.HTML("<h3>Ranked gaps</h3>"), self.gaps_table,
-                      W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory]
-        parts += [W.HBox([self.who, self.note]),
-                  W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button]),
-                  self.confirm_reset, self.status, self.pending, self.done]
+            parts += [W.HTML("<h3>Priorities and capacity, and the gaps they rank</h3>"),
+                      _row(W.VBox([*self.weight_sliders.values(), self.capacity, self.waves, self.start,
+                                   self.excluded]),
+                           W.VBox([self.gaps_note, self.gaps_table])),
+                      W.HTML("<h3>The roadmap</h3>"), self.gantt, self.trajectory, self.unscheduled]
+        if "scorecard" in self.sections and self.kpi_inputs:
+            parts += [W.HTML("<h3>The scorecard: how the arrival will show</h3>"),
+                      _row(self.kpi_box, self.scorecard)]
+        parts.append(self.done)
         self.widget = W.VBox(parts)
         self.widget.add_class("wb-panel")
 
     def _target_controls(self) -> None:
-        """A level slider per dimension, with the chosen level's descriptor beside it."""
+        """A level slider per dimension under its name; the level's descriptor shows beside the radar for the
+        dimension last moved."""
         m, d = self.model, self.ws.current
         levels = [(f"{lv.value} {lv.name}", lv.value) for lv in m.levels]
-        self.target_sliders, self.descriptors = {}, {}
+        self.target_sliders = {}
         rows = []
         for dim in m.dimensions:
-            s = W.SelectionSlider(options=levels, value=d.target_map[dim.id], description=dim.name,
-                                  continuous_update=False, style={"description_width": "210px"},
-                                  layout=W.Layout(width="560px"))
+            s = W.SelectionSlider(options=levels, value=d.target_map[dim.id], continuous_update=False,
+                                  layout=W.Layout(width="100%"))
             s.add_class(f"wb-target-{dim.id}")
+            s.observe(lambda _c, dim=dim.id: setattr(self, "focus_dim", dim), names="value")  # before the redraw
             s.observe(self._on_change, names="value")
             self.target_sliders[dim.id] = s
-            self.descriptors[dim.id] = W.HTML(layout=W.Layout(width="420px"))
-            self.descriptors[dim.id].add_class("wb-descriptor")
-            rows.append(W.HBox([s, self.descriptors[dim.id]]))
+            name = W.HTML(f'<div class="wb-dim-name">{html.escape(dim.name)}</div>')
+            rows.append(W.VBox([name, s]))
         self.targets_box = W.VBox(rows)
+        self.focus_dim = m.dimensions[0].id
 
     def _roadmap_controls(self) -> None:
         """Priority weights, capacity, waves, the first wave's date and the initiatives left out."""
         d = self.ws.current
-        self.weight_sliders = {k: W.FloatSlider(value=v, min=0, max=1, step=0.05, description=k.title(),
-                                                continuous_update=False)
+        wide = {"style": {"description_width": "11em"}, "layout": W.Layout(width="100%")}
+        self.weight_sliders = {k: W.FloatSlider(value=v, min=0, max=1, step=0.05, readout_format=".2f",
+                                                description=f"Weight: {k}", continuous_update=False, **wide)
                                for k, v in d.weights.model_dump().items()}
+        for k, w in self.weight_sliders.items():
+            w.add_class(f"wb-weight-{k}")
         self.capacity = W.FloatSlider(value=d.capacity, min=5, max=max(200, d.capacity), step=5,
-                                      description="Capacity (pw/wave)", continuous_update=False,
-                                      style={"description_width": "140px"}, layout=W.Layout(width="420px"))
+                                      readout_format=".0f", description="Person-weeks a wave",
+                                      continuous_update=False, **wide)
         self.capacity.add_class("wb-capacity")
         self.waves = W.IntSlider(value=d.waves, min=1, max=max(12, d.waves), description="Waves",
-                                 continuous_update=False)
-        self.start = W.DatePicker(value=d.start, description="First wave")
+                                 continuous_update=False, **wide)
+        self.waves.add_class("wb-waves")
+        self.start = W.DatePicker(value=d.start, description="First wave starts", style={"description_width": "11em"})
         catalogue = self.ws.engagement.catalogue
         options = [(f"{i.title} ({i.id})", i.id) for i in catalogue.initiatives] if catalogue else []
         self.excluded = W.SelectMultiple(options=options, value=tuple(sorted(d.excluded)),
-                                         description="Leave out", rows=8, layout=W.Layout(width="700px"))
+                                         description="Leave out", rows=6, style={"description_width": "11em"},
+                                         layout=W.Layout(width="100%"))
         for w in [*self.weight_sliders.values(), self.capacity, self.waves, self.start, self.excluded]:
             w.observe(self._on_change, names="value")
 
     def _kpi_controls(self) -> None:
-        """A target box per KPI of the scorecard."""
-        self.kpi_inputs = {}
+        """A target box per KPI of the scorecard, under the KPI's name, unit and baseline."""
+        self.kpi_inputs, rows = {}, []
         for k in self.ws.engagement.config.vision.scorecard:
-            box = W.FloatText(value=k.target, description=k.name[:28], style={"description_width": "220px"})
+            unit = k.unit.strip()
+            base = "no baseline yet" if k.baseline is None else f"today {readable.figure(k.baseline, unit)}"
+            label = W.HTML(f'<div class="wb-dim-name">{html.escape(k.name)}</div>'
+                           f'<div class="wb-note">{html.escape(base)}{", due " + str(k.due) if k.due else ""}</div>')
+            box = W.FloatText(value=k.target, description=f"Target{' (' + unit + ')' if unit else ''}",
+                              description_allow_html=False, style={"description_width": "initial"},
+                              layout=W.Layout(width="100%"))
             box.observe(self._on_change, names="value")
             box.add_class(f"wb-kpi-{k.id}")
             self.kpi_inputs[k.id] = box
+            rows.append(W.VBox([label, box]))
+        self.kpi_box = W.VBox(rows)
 
     def _views(self) -> None:
-        """The radar, ranked gaps, Gantt chart and trajectory, redrawn by refresh()."""
-        self.radar, self.gaps_table, self.gantt, self.trajectory = (W.HTML() for _ in range(4))
-        for name, w in (("radar", self.radar), ("gaps", self.gaps_table), ("gantt", self.gantt),
-                        ("trajectory", self.trajectory)):
-            w.add_class(f"wb-view-{name}")
+        """The radar, the gaps of every dimension, the Gantt chart, the trajectory, what the plan leaves out,
+        the scorecard and the warnings: redrawn by refresh()."""
+        names = ["radar", "gaps", "gantt", "trajectory", "unscheduled", "scorecard", "warnings", "focus", "gaps-note"]
+        views = {n: W.HTML(layout=W.Layout(width="100%")) for n in names}
+        for n, w in views.items():
+            w.add_class(f"wb-view-{n}")
+        for n in ("radar", "gantt", "trajectory"):
+            views[n].add_class("wb-chart")
+        views["warnings"].add_class("wb-warnings")
+        (self.radar, self.gaps_table, self.gantt, self.trajectory, self.unscheduled, self.scorecard, self.warnings,
+         self.focus, self.gaps_note) = views.values()
         self.refreshes = 0
         self.done = W.HTML(layout=W.Layout(display="none"))  # bumped last in a refresh: every view is current
         self.done.add_class("wb-refresh-count")
@@ -135,8 +178,9 @@ class WorkshopPanel:
     def _save_bar(self, who: str) -> None:
         """Who decides, a note, Save, Undo, Reset and (after a conflict) Overwrite, and the status line."""
         self.who = W.Text(value=who, description="Decided by", placeholder="name of who decides",
-                          style={"description_width": "90px"})
-        self.note = W.Text(description="Note", placeholder="e.g. leadership workshop of 23 Nov")
+                          style={"description_width": "6.5em"}, layout=W.Layout(width="20em"))
+        self.note = W.Text(description="Note", placeholder="e.g. leadership workshop of 23 Nov",
+                           style={"description_width": "3.5em"}, layout=W.Layout(width="22em"))
         # no icons: ipywidgets draws them with an icon font that a page without internet cannot load
         self.save_button = W.Button(description="Save decisions", button_style="primary")
         self.undo_button = W.Button(description="Undo")
@@ -162,6 +206,14 @@ class WorkshopPanel:
         self.status.add_class("wb-status-line")
         self.pending = W.HTML()
         self.pending.add_class("wb-pending")
+        self.presenting = W.ToggleButton(value=False, description="Presenting",
+                                         tooltip="Larger text and charts for the back of the room")
+        self.presenting.add_class("wb-button-presenting")
+        self.presenting.observe(self._present, names="value")
+        self.bar = W.VBox([W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button,
+                                   self.who, self.note, self.presenting], layout=W.Layout(flex_flow="row wrap")),
+                           self.confirm_reset, self.status, self.pending])
+        self.bar.add_class("wb-bar")
 
     # ------------------------------------------------------------ reacting
 
@@ -186,19 +238,36 @@ class WorkshopPanel:
         t = time.perf_counter()
         p = self.ws.planning() if p is None else p
         dims = p.dimensions
-        for dim in self.model.dimensions:
-            level = self.ws.current.target_map[dim.id]
-            self.descriptors[dim.id].value = (f"<b>{html.escape(self.model.level_named(level).name)}:</b> "
-                                              f"{html.escape(dim.descriptors.get(level, ''))}")
+        lines = consequences.warnings(p)
+        self.warnings.value = ("<b>Before you decide:</b><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in lines)
+                               + "</ul>") if lines else ""
+        self.warnings.layout.display = "" if lines else "none"
         if "targets" in self.sections:
             self._view("radar", (tuple(dims["current"]), tuple(dims["target"])), lambda: live_charts.radar(
                 list(dims["name"]), list(dims["current"]), list(dims["target"]), self.model.levels))
+            dim = next(d for d in self.model.dimensions if d.id == self.focus_dim)
+            level = self.ws.current.target_map[dim.id]
+            self.focus.value = (f'<div class="wb-descriptor"><b>{html.escape(dim.name)}, target '
+                                f"{level} {html.escape(self.model.level_named(level).name)}:</b> "
+                                f"{html.escape(dim.descriptors.get(level, ''))}</div>")
         if "roadmap" in self.sections:
-            self.gaps_table.value = views.table_html(p.gaps.head(8), GAP_COLUMNS,
-                                                     formats={"gap": "{:+.2f}", "priority": "{:.3f}"})
+            off = consequences.ranking_off(p.weights)
+            self.gaps_note.value = (f'<div class="wb-note">{html.escape(consequences.gaps_summary(p))} '
+                                    + (f'<span class="wb-warn wb-no-ranking">{html.escape(consequences.NO_RANKING)}'
+                                       "</span>" if off else html.escape(readable.weights_sentence(p.weights)))
+                                    + "</div>")
+            self.gaps_table.value = views.table_html(consequences.gap_rows(p), GAP_COLUMNS,
+                                                     formats={"current": "{:.1f}", "gap": "{:.1f}"})
             plan, waves, traj = p.roadmap.plan, p.roadmap.waves, p.roadmap.trajectory
             self._view("gantt", (plan.to_json(), waves.to_json()), lambda: live_charts.gantt(plan, waves))
             self._view("trajectory", traj.to_json(), lambda: live_charts.trajectory(traj, self.model.levels))
+            left = consequences.left_out(p)
+            self.unscheduled.value = (
+                f"<h3>Not in the plan ({len(left)}), and why</h3>"
+                + views.table_html(left, {"item": "Initiative or step", "reason": "Why it is not in the plan"})
+                if len(left) else '<p class="wb-note">Every initiative the gaps need is in the plan.</p>')
+        if "scorecard" in self.sections:
+            self.scorecard.value = views.table_html(consequences.scorecard_rows(p), SCORECARD_COLUMNS)
         self._show_pending()
         self.refreshes += 1
         self.done.value = str(self.refreshes)
@@ -209,6 +278,10 @@ class WorkshopPanel:
         if self._drawn.get(name) != inputs:
             getattr(self, name).value = draw()
             self._drawn[name] = inputs
+
+    def _present(self, change) -> None:
+        """Presenting: everything larger (the page's zoom), for the back of the room."""
+        (self.widget.add_class if change["new"] else self.widget.remove_class)("wb-presenting")
 
     def _show_pending(self, status: bool = True) -> None:
         """The unsaved changes, each as what: from -> to (data-count tells the page whether leaving loses work)."""
@@ -291,6 +364,17 @@ class WorkshopPanel:
         self.refresh()
         self._status(f"Saved {len(changes)} decision{'s' * (len(changes) != 1)} to client.yaml at "
                      f"{dt.datetime.now():%H:%M}." if changes else "Nothing to save.")
+
+
+def _row(controls, *views) -> W.HBox:
+    """Controls beside the views they drive; the columns wrap under each other in a narrow window."""
+    columns = [controls, *views]
+    for c in columns:
+        c.add_class("wb-col")
+    controls.add_class("wb-controls")
+    row = W.HBox(columns)
+    row.add_class("wb-row")
+    return row
 
 
 def _stepped(slider) -> float:
