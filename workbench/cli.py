@@ -316,8 +316,8 @@ def workshop_cmd(folder: Path, port: int, no_browser: bool) -> None:
     """Serve the live workshop panels for one client as a code-free page (Voila), on localhost only."""
     from workbench.workshop.app import serve
 
-    load_engagement(folder)  # a broken client.yaml is reported here, not in the browser
-    sys.exit(serve(folder.resolve(), port, open_browser=not no_browser))
+    # read and scored while Voila starts: a broken input is reported here, not in the browser
+    sys.exit(serve(folder.resolve(), port, open_browser=not no_browser, check=assess_engagement))
 
 
 @cli.command("portfolio")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 
+from workbench.engagement.folder import CACHE_ENV
+
 APP_CSS = """<style>
 body, .jp-Notebook { font-size: 18px !important; }
 #rendered_cells { padding-left: 16px !important; padding-right: 16px !important; }
@@ -92,21 +94,29 @@ def _raise_stop(signum, _frame) -> None:
     raise _Stop(signum)
 
 
-def serve(folder: Path, port: int = 0, open_browser: bool = True) -> int:
+def serve(folder: Path, port: int = 0, open_browser: bool = True, check=None) -> int:
     """Run Voila for this engagement until it ends or a stop signal arrives; returns Voila's exit code (0 when
     stopped). Voila runs in a session of its own, so a terminal's Ctrl-C reaches only this process, which then
-    stops Voila and every kernel it started, whatever signal it was."""
+    stops Voila and every kernel it started, whatever signal it was.
+
+    `check(folder)` reads and scores the engagement while Voila starts (an InputError stops Voila and goes to
+    the caller); what it reads is kept in a cache the page's kernel reads in turn (workbench.engagement.folder
+    `cached`), so the first page does not read and score the responses again."""
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="workbench-workshop-") as tmp:
         notebook = Path(tmp) / "workshop.ipynb"
         nbformat.write(app_notebook(folder), notebook)
+        (Path(tmp) / "cache").mkdir()
         previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
         proc = None
         try:
             paths = [str(SHARE), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+            os.environ[CACHE_ENV] = str(Path(tmp) / "cache")  # this process and every kernel Voila starts
             env = dict(os.environ, JUPYTER_PATH=os.pathsep.join(paths))
             proc = subprocess.Popen(voila_command(notebook, port, open_browser), cwd=tmp, env=env,
                                     start_new_session=True)
+            if check is not None:
+                check(folder)
             print(f"Workshop for {folder.name}: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
             return proc.wait()
         except _Stop:
