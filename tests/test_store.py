@@ -54,8 +54,9 @@ def test_a_batch_run_records_every_round_once(tmp_path):
     assert len(first_plan) > 0 and count(url, "select count(*) from kpi_values") == 24
     assert count(url, "select count(*) from respondent_counts where round_id in (select id from rounds where "
                       "round = '2026-Q3')") == 3
-    # a second run replaces the latest round and keeps the first round as it was first recorded
-    r = run(*folders, "--out", out, "--formats", "html")
+    # a second run (of the client with two rounds) replaces its latest round and keeps the first round as it was
+    # first recorded; the other client's round stays as it is
+    r = run(EXAMPLES / HARBOURSIDE, "--out", out, "--formats", "html")
     assert r.returncode == 0, r.stdout + r.stderr
     assert count(url, "select count(*) from rounds") == 3 and count(url, "select count(*) from runs") == 2
     assert count(url, "select count(*) from question_scores") == n_questions
