@@ -32,6 +32,21 @@ def client_ids():
     return {n: plan_engagement(EXAMPLES / n).engagement.config.id for n in NAMES}
 
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by playwright (a browser download is impossible here), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "run `make browser-deps` (Debian's chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory, worker_id):
     """The example clients through `workbench run` with the default (fast) engine and every format. Made once

@@ -11,11 +11,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from conftest import EXE, ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -35,15 +33,6 @@ def wait_http(url: str, proc, seconds: float = 90) -> None:
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer in {seconds} s")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "run `make browser-deps` (Debian's chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

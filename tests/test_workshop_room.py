@@ -14,12 +14,11 @@ from pathlib import Path
 
 import psutil
 import pytest
-from playwright.sync_api import sync_playwright
 from ruamel.yaml import YAML
 
 from conftest import EXE, ROOT
 from test_batch import client_copy
-from test_workshop_browser import ARTIFACTS, CHROMIUM, free_port, wait_http
+from test_workshop_browser import ARTIFACTS, free_port, wait_http
 
 NORTHBANK = "northbank-it-service-desk"
 
@@ -33,15 +32,6 @@ SMALL_TEXT = """() => [...document.querySelectorAll('.wb-panel *')]
                && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
                && parseFloat(getComputedStyle(e).fontSize) < 18)
   .map(e => e.textContent.trim().slice(0, 30) + ': ' + getComputedStyle(e).fontSize)"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "run `make browser-deps` (Debian's chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def start_workshop(folder: Path, log: Path) -> tuple[subprocess.Popen, str]:
