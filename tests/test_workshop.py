@@ -108,3 +108,20 @@ def test_the_panel_views_follow_every_decision(example_copy):
     assert f"<b>Service recovery, target 5 {panel.model.level_named(5).name}:</b>" in panel.focus.value
     panel.undo()
     assert {v: getattr(panel, v).value for v in ("radar", "gantt", "trajectory")} == before
+
+
+def test_wave_labels_never_overlap_however_many_waves(example_copy):
+    import xml.etree.ElementTree as ET
+
+    from workbench.workshop import live_charts
+
+    ws = Workshop(example_copy(NORTHBANK))
+    for waves in (6, 12):
+        roadmap = ws.decide(waves=waves, capacity=60.0).roadmap
+        svg = ET.fromstring(live_charts.gantt(roadmap.plan, roadmap.waves))
+        labels = [(float(t.get("x")), "".join(t.itertext())) for t in svg.iter("{http://www.w3.org/2000/svg}text")
+                  if t.get("fill") == live_charts.GREY]  # the wave labels, above the bars
+        assert [s.removeprefix("Wave ") for _, s in labels] == [str(w) for w in roadmap.waves["wave"]]
+        half = [0.6 * live_charts.SMALL * len(s) / 2 for _, s in labels]  # DejaVu Sans: about 0.6 em a character
+        spans = [(x - h, x + h) for (x, _), h in zip(labels, half)]
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), (waves, labels)  # side by side, never over
