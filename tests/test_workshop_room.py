@@ -241,10 +241,12 @@ def test_the_room_loses_nothing_and_the_page_needs_nothing_beyond_localhost(room
     # the page's kernel, the one kept heated for the next page, and the last pages' on their way out (a kernel
     # takes a few seconds to shut down on a busy machine): a bounded number, not one more per reload
     assert max(counts) <= 4, counts
-    deadline = time.time() + 10
+    # then only the page's and the heated one: the pages gone shut their kernels down as they leave, and one whose
+    # call did not arrive (seen once in five runs on a busy machine) is culled once idle (30 s, checked every 5 s)
+    deadline = time.time() + 45
     while len(kernels_of(tree_of(proc))) > 2 and time.time() < deadline:
-        time.sleep(0.2)
-    assert len(kernels_of(tree_of(proc))) <= 2, counts  # and then only the page's and the heated one
+        time.sleep(0.5)
+    assert len(kernels_of(tree_of(proc))) <= 2, counts
 
     # from the back of the room: 1280x720 (a projector), 1920x1080, and 1280x720 at 150 % zoom (the same layout
     # as an 853x480 window): every control and label whole, text of at least 18 px, the bar with Save in view
