@@ -81,7 +81,3 @@ def scorecard_rows(p: Planning) -> pd.DataFrame:
         due=[d.isoformat() if hasattr(d, "isoformat") else ("-" if pd.isna(d) else str(d)) for d in sc["due"]],
         first_wave=[f"wave {int(w)}" if pd.notna(w) and str(w).strip() else "-" for w in links["first_wave"]])
 
-
-def left_out(p: Planning) -> pd.DataFrame:
-    """The initiatives and gaps the plan leaves out, with the reason (capacity, prerequisites, horizon)."""
-    return readable.left_out(p)

@@ -237,12 +237,12 @@ class WorkshopPanel:
         """Redraw every view for `p`, the planning of the current decisions (planned here when not given)."""
         t = time.perf_counter()
         p = self.ws.planning() if p is None else p
-        dims = p.dimensions
         lines = consequences.warnings(p)
         self.warnings.value = ("<b>Before you decide:</b><ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in lines)
                                + "</ul>") if lines else ""
         self.warnings.layout.display = "" if lines else "none"
         if "targets" in self.sections:
+            dims = p.dimensions
             self._view("radar", (tuple(dims["current"]), tuple(dims["target"])), lambda: live_charts.radar(
                 list(dims["name"]), list(dims["current"]), list(dims["target"]), self.model.levels))
             dim = next(d for d in self.model.dimensions if d.id == self.focus_dim)
@@ -261,7 +261,7 @@ class WorkshopPanel:
             plan, waves, traj = p.roadmap.plan, p.roadmap.waves, p.roadmap.trajectory
             self._view("gantt", (plan.to_json(), waves.to_json()), lambda: live_charts.gantt(plan, waves))
             self._view("trajectory", traj.to_json(), lambda: live_charts.trajectory(traj, self.model.levels))
-            left = consequences.left_out(p)
+            left = readable.left_out(p)  # what the plan leaves out and why, as the report says it
             self.unscheduled.value = (
                 f"<h3>Not in the plan ({len(left)}), and why</h3>"
                 + views.table_html(left, {"item": "Initiative or step", "reason": "Why it is not in the plan"})
