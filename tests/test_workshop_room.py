@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+from pptx import Presentation
+from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from conftest import EXE, ROOT
@@ -34,10 +37,10 @@ SMALL_TEXT = """() => [...document.querySelectorAll('.wb-panel *')]
   .map(e => e.textContent.trim().slice(0, 30) + ': ' + getComputedStyle(e).fontSize)"""
 
 
-def start_workshop(folder: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_workshop(folder: Path, log: Path, *options: str) -> tuple[subprocess.Popen, str]:
     """`workbench workshop FOLDER` as a consultant starts it (its own process group, as a terminal gives it)."""
     port = free_port()
-    proc = subprocess.Popen([EXE, "workshop", str(folder), "--port", str(port), "--no-browser"],
+    proc = subprocess.Popen([EXE, "workshop", str(folder), "--port", str(port), "--no-browser", *options],
                             stdout=log.open("w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     url = f"http://127.0.0.1:{port}/"
@@ -71,11 +74,14 @@ def tree_of(proc: subprocess.Popen) -> list[psutil.Process]:
 
 
 @pytest.fixture
-def room(tmp_path):
+def room(tmp_path, batch):
     folder = client_copy(tmp_path, NORTHBANK, "northbank")
     path = folder / "client.yaml"
     path.write_text("# Kick-off notes: targets agreed with the CIO are provisional.\n" + path.read_text())
-    proc, url = start_workshop(folder, tmp_path / "workshop.log")
+    deck = tmp_path / "reports" / "deck.pptx"  # the client's deck from `workbench run`
+    deck.parent.mkdir()
+    shutil.copy(batch[0] / NORTHBANK / "deck.pptx", deck)
+    proc, url = start_workshop(folder, tmp_path / "workshop.log", "--deck", str(deck))
     try:
         yield folder, url, proc
     finally:
@@ -247,6 +253,42 @@ def test_the_room_loses_nothing_and_the_page_needs_nothing_beyond_localhost(room
     while len(kernels_of(tree_of(proc))) > 2 and time.time() < deadline:
         time.sleep(0.5)
     assert len(kernels_of(tree_of(proc))) <= 2, counts
+
+    # two scenarios side by side: a change kept as scenario A, more capacity tried as B, A saved as the decision
+    level = target_of(folder, "service-recovery")
+    press(page, ".wb-target-service-recovery", "ArrowRight")
+    wait_status(page, "1 unsaved change")
+    page.locator(".wb-button-keep-a").click()
+    page.locator(".wb-view-scenarios table").wait_for()
+    wait_status(page, "Kept as scenario A")
+    press(page, ".wb-capacity", "ArrowRight")
+    page.wait_for_function("() => document.querySelector('.wb-view-scenarios').innerText.includes('55 person-weeks')")
+    highlighted = page.locator(".wb-view-scenarios .wb-diff").all_inner_texts()
+    assert "Capacity per wave: 50 person-weeks" in highlighted  # A's column
+    assert "Capacity per wave: 55 person-weeks" in highlighted  # B's, the live plan
+    assert any(t.startswith("wave 1:") and t.endswith("of 55") for t in highlighted)  # the effort per wave
+    assert "Target: Service recovery" not in page.inner_text(".wb-view-scenarios")  # the same in A and B
+    page.get_by_placeholder("name of who decides").fill("Maya Lindgren")
+    page.locator(".wb-button-save-a").click()
+    wait_status(page, "Saved scenario A as the decision")
+    assert target_of(folder, "service-recovery") == level + 1 and roadmap_of(folder)["capacity"] == 50
+    assert "55 person-weeks" in page.inner_text(".wb-view-scenarios")  # B is kept, not lost
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".wb-view-scenarios").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "workshop-scenarios-1280x720.png"))
+
+    # what we decided: a one-page PDF in the engagement folder and two slides at the end of the client's deck
+    deck = folder.parent.parent / "reports" / "deck.pptx"
+    slides = len(Presentation(str(deck)).slides)
+    page.locator(".wb-button-export").click()
+    wait_status(page, "Wrote what-we-decided-", timeout=60_000)
+    (pdf,) = folder.glob("what-we-decided-*.pdf")
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Maya Lindgren" in text and "Target: Service recovery" in text and "The plan ends on" in text
+    titles = [s.shapes.title.text for s in Presentation(str(deck)).slides]
+    assert len(titles) == slides + 2 and titles[-2].startswith("What we decided")
 
     # from the back of the room: 1280x720 (a projector), 1920x1080, and 1280x720 at 150 % zoom (the same layout
     # as an 853x480 window): every control and label whole, text of at least 18 px, the bar with Save in view

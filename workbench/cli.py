@@ -311,13 +311,39 @@ def roadmap_cmd(folder: Path, capacity: float | None, waves: int | None, start, 
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on localhost (0: a free one).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the address.")
+@click.option("--deck", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The client's deck.pptx: 'Export what we decided' appends its slides to it.")
 @reports_input_errors
-def workshop_cmd(folder: Path, port: int, no_browser: bool) -> None:
+def workshop_cmd(folder: Path, port: int, no_browser: bool, deck: Path | None) -> None:
     """Serve the live workshop panels for one client as a code-free page (Voila), on localhost only."""
     from workbench.workshop.app import serve
 
     # read and scored while Voila starts: a broken input is reported here, not in the browser
-    sys.exit(serve(folder.resolve(), port, open_browser=not no_browser, check=assess_engagement))
+    sys.exit(serve(folder.resolve(), port, open_browser=not no_browser, check=assess_engagement,
+                   deck=deck.resolve() if deck else None))
+
+
+@cli.command("decided")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF to write [default: FOLDER/what-we-decided-<day>.pdf].")
+@click.option("--deck", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Append the slides to this deck.pptx (slides of an earlier export are replaced).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Decisions logged on or after this day [default: the day of the latest decision].")
+@reports_input_errors
+def decided_cmd(folder: Path, out: Path | None, deck: Path | None, since) -> None:
+    """What a workshop decided (the decision log) and what the plan now leads to: a one-page PDF, and slides
+    appended to the client's deck."""
+    from workbench.engagement.config import DECISION_LOG
+    from workbench.workshop.decided import export
+    from workbench.workshop.session import Workshop
+
+    if not (folder / DECISION_LOG).exists():
+        raise InputError([Problem(str(folder / DECISION_LOG), "not found; expected the decision log that "
+                                  "`workbench workshop` writes when decisions are saved")])
+    for path in export(Workshop(folder), out, deck, since.date() if since else None):
+        click.echo(f"Wrote {path}")
 
 
 @cli.command("portfolio")

@@ -39,15 +39,15 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 GRACE = 3.0  # seconds Voila gets to shut its kernels down before they are killed
 
 
-def app_notebook(folder: Path) -> nbformat.NotebookNode:
+def app_notebook(folder: Path, deck: Path | None = None) -> nbformat.NotebookNode:
     code = ("from workbench.workshop.app import show_app\n"
-            f"show_app({str(folder)!r})")
+            f"show_app({str(folder)!r}, {str(deck) if deck else None!r})")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
 
-def show_app(folder: str) -> None:
+def show_app(folder: str, deck: str | None = None) -> None:
     """The page: the client's name and scope in large type, then the whole panel.
 
     Voila keeps one kernel heated: it runs this before anyone asks for the page, so the imports, reading and
@@ -58,7 +58,7 @@ def show_app(folder: str) -> None:
 
     from workbench.workshop.panel import WorkshopPanel  # in the page's kernel; `workbench workshop` needs no widgets
 
-    panel = WorkshopPanel(folder)
+    panel = WorkshopPanel(folder, deck=deck)
     wait_for_request()
     if panel.ws.changed_on_disk():
         panel.reset()
@@ -94,7 +94,7 @@ def _raise_stop(signum, _frame) -> None:
     raise _Stop(signum)
 
 
-def serve(folder: Path, port: int = 0, open_browser: bool = True, check=None) -> int:
+def serve(folder: Path, port: int = 0, open_browser: bool = True, check=None, deck: Path | None = None) -> int:
     """Run Voila for this engagement until it ends or a stop signal arrives; returns Voila's exit code (0 when
     stopped). Voila runs in a session of its own, so a terminal's Ctrl-C reaches only this process, which then
     stops Voila and every kernel it started, whatever signal it was.
@@ -105,7 +105,7 @@ def serve(folder: Path, port: int = 0, open_browser: bool = True, check=None) ->
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="workbench-workshop-") as tmp:
         notebook = Path(tmp) / "workshop.ipynb"
-        nbformat.write(app_notebook(folder), notebook)
+        nbformat.write(app_notebook(folder, deck), notebook)
         (Path(tmp) / "cache").mkdir()
         previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
         proc = None

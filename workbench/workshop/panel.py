@@ -18,7 +18,7 @@ from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
 from workbench.planning import Planning
 from workbench.reports import readable, views
-from workbench.workshop import consequences, live_charts
+from workbench.workshop import consequences, live_charts, scenarios
 from workbench.workshop.session import SavedElsewhere, Workshop
 
 CSS = """<style>
@@ -49,6 +49,13 @@ CSS = """<style>
 .wb-bar .wb-pending-list table { font-size: 18px; }
 .wb-bar .wb-pending { max-height: 7.5em; overflow-y: auto; }
 .wb-panel.wb-presenting { zoom: 1.3; }
+.wb-scenarios { border: 2px solid #1F4E79; padding: 6px 12px; background: #FBFCFE; }
+.wb-scenarios .wb-table td.wb-what { font-weight: bold; width: 16em; }
+.wb-scenarios .wb-table td { width: 40%; }
+.wb-scenarios .wb-item { margin: 1px 0; }
+.wb-scenarios .wb-inline .wb-item { display: inline-block; margin: 1px 14px 1px 0; }
+.wb-scenarios .wb-diff { background: #FFE8A3; font-weight: bold; padding: 0 3px; }
+.wb-scenarios tr.wb-same td { color: #555; }
 </style>"""
 
 GAP_COLUMNS = {"rank": "Rank", "name": "Dimension", "current": "Today", "target": "Target", "gap": "Gap",
@@ -61,8 +68,10 @@ class WorkshopPanel:
     """Controls, views and the save/undo/reset bar for one engagement. `sections` picks what to show:
     'targets', 'scorecard', 'roadmap'."""
 
-    def __init__(self, folder: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = ""):
+    def __init__(self, folder: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = "",
+                 deck: str | Path | None = None):
         self.ws = Workshop(Path(folder))
+        self.deck = Path(deck) if deck else None  # the client's deck.pptx: the export appends its slides
         self.sections = sections
         self.model = self.ws.engagement.model
         self._syncing = False
@@ -81,7 +90,7 @@ class WorkshopPanel:
         self._kpi_controls()
         self._views()
         self._save_bar(who)
-        parts = [W.HTML(CSS), self.bar, self.warnings]
+        parts = [W.HTML(CSS), self.bar, self.warnings, self.scenario_box]
         if "targets" in self.sections:
             parts += [W.HTML("<h3>Target level per dimension</h3>"),
                       _row(self.targets_box, W.VBox([self.radar, self.focus]))]
@@ -206,14 +215,44 @@ class WorkshopPanel:
         self.status.add_class("wb-status-line")
         self.pending = W.HTML()
         self.pending.add_class("wb-pending")
+        self.keep_button = W.Button(description="Keep as scenario A",
+                                    tooltip="Freeze this plan as scenario A and compare what you change next with it")
+        self.keep_button.add_class("wb-button-keep-a")
+        self.keep_button.on_click(lambda _: self.keep_scenario())
+        self._scenario_controls()
+        self.export_button = W.Button(description="Export what we decided",
+                                      tooltip="A one-page PDF of the decisions and what the plan leads to"
+                                              + (", and slides at the end of the deck" if self.deck else ""))
+        self.export_button.add_class("wb-button-export")
+        self.export_button.on_click(lambda _: self.export())
         self.presenting = W.ToggleButton(value=False, description="Presenting",
                                          tooltip="Larger text and charts for the back of the room")
         self.presenting.add_class("wb-button-presenting")
         self.presenting.observe(self._present, names="value")
         self.bar = W.VBox([W.HBox([self.save_button, self.undo_button, self.reset_button, self.overwrite_button,
-                                   self.who, self.note, self.presenting], layout=W.Layout(flex_flow="row wrap")),
+                                   self.keep_button, self.export_button, self.who, self.note, self.presenting],
+                                  layout=W.Layout(flex_flow="row wrap")),
                            self.confirm_reset, self.status, self.pending])
         self.bar.add_class("wb-bar")
+
+    def _scenario_controls(self) -> None:
+        """Scenario A (kept) beside the live plan B, with the buttons that save either, swap or drop A."""
+        self.kept = None  # (decisions, planning, time kept) of scenario A
+        self.scenario_view = W.HTML(layout=W.Layout(width="100%"))
+        self.scenario_view.add_class("wb-view-scenarios")
+        buttons = []
+        for name, text, act in (("save-a", "Save A as the decision", lambda _: self.save_scenario("a")),
+                                ("save-b", "Save B as the decision", lambda _: self.save_scenario("b")),
+                                ("swap", "Swap A and B", lambda _: self.swap_scenarios()),
+                                ("drop-a", "Drop scenario A", lambda _: self.drop_scenario())):
+            b = W.Button(description=text, button_style="primary" if name.startswith("save") else "")
+            b.add_class(f"wb-button-{name}")
+            b.on_click(act)
+            buttons.append(b)
+        self.scenario_box = W.VBox([W.HTML("<h3>Scenario A beside the live plan B</h3>"), self.scenario_view,
+                                    W.HBox(buttons, layout=W.Layout(flex_flow="row wrap"))],
+                                   layout=W.Layout(display="none"))
+        self.scenario_box.add_class("wb-scenarios")
 
     # ------------------------------------------------------------ reacting
 
@@ -268,6 +307,7 @@ class WorkshopPanel:
                 if len(left) else '<p class="wb-note">Every initiative the gaps need is in the plan.</p>')
         if "scorecard" in self.sections:
             self.scorecard.value = views.table_html(consequences.scorecard_rows(p), SCORECARD_COLUMNS)
+        self._show_scenarios(p)
         self._show_pending()
         self.refreshes += 1
         self.done.value = str(self.refreshes)
@@ -278,6 +318,80 @@ class WorkshopPanel:
         if self._drawn.get(name) != inputs:
             getattr(self, name).value = draw()
             self._drawn[name] = inputs
+
+    def _show_scenarios(self, p: Planning) -> None:
+        """A and B side by side; an item found on one side only is highlighted, as is a row that differs."""
+        self.scenario_box.layout.display = "" if self.kept else "none"
+        if not self.kept:
+            return
+        da, pa, when = self.kept
+        rows = []
+        for r in scenarios.comparison(pa, p, da, self.ws.current).itertuples(index=False):
+            inline = all(len(x) <= 24 for x in (*r.a, *r.b))  # short items (waves' effort) side by side
+            cells = "".join(
+                f'<td class="{"wb-inline" if inline else ""}">' + "".join(f'<div class="wb-item{" wb-diff" if x not in set(other) else ""}">{html.escape(x)}</div>'
+                                 for x in mine) + "</td>" for mine, other in ((r.a, r.b), (r.b, r.a)))
+            rows.append(f'<tr class="{"wb-differs" if r.differs else "wb-same"}"><td class="wb-what">'
+                        f"{html.escape(r.what)}</td>{cells}</tr>")
+        self.scenario_view.value = (f'<table class="wb-table"><thead><tr><th></th><th>A: kept at {when:%H:%M}</th>'
+                                    f'<th>B: the live plan</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+                                    '<p class="wb-note">Highlighted: what differs between A and B.</p>')
+
+    def keep_scenario(self) -> None:
+        """Freeze the current plan as scenario A; what the room changes next is scenario B."""
+        self.kept = (self.ws.current, self.ws.planning(), dt.datetime.now())
+        self.refresh()
+        self._status("Kept as scenario A. Change anything: the live plan is B, shown beside A.")
+
+    def drop_scenario(self) -> None:
+        self.kept = None
+        self.refresh()
+
+    def swap_scenarios(self) -> None:
+        """A becomes the live plan (undoably) and what was live is kept as A."""
+        if not self.kept:
+            return
+        da = self.kept[0]
+        self.kept = (self.ws.current, self.ws.planning(), dt.datetime.now())
+        p = self.ws.adopt(da)
+        self._sync_controls()
+        self.refresh(p)
+        self._status("Swapped: the live plan is what was A; what was live is kept as A.")
+
+    def save_scenario(self, which: str) -> None:
+        """Save A or B as the decision. Saving A makes it the live plan, and what was live is kept as the
+        scenario beside it, so neither is lost."""
+        if which == "b" or not self.kept:
+            self.save()
+            return
+        if not self.who.value.strip():
+            self._status("Say who decides (the 'Decided by' box) before saving.", warn=True)
+            return
+        live = self.ws.current
+        self.ws.adopt(self.kept[0])
+        self._sync_controls()
+        if self.save() and live != self.ws.current:
+            self.kept = (live, self.ws.planning(live), dt.datetime.now())
+            self.refresh()
+            self._status(f"Saved scenario A as the decision at {dt.datetime.now():%H:%M}. The plan that was live "
+                         "is now kept beside it as scenario A.")
+
+    def export(self) -> list[Path]:
+        """'What we decided' as a one-page PDF in the engagement folder, and as slides appended to the deck."""
+        from workbench.workshop import decided  # the printer (Chromium) only when asked for
+
+        self._status("Exporting what we decided…")
+        try:
+            written = decided.export(self.ws, deck_path=self.deck)
+        except InputError as exc:
+            self._status(exc.render(), warn=True)
+            return []
+        except Exception as exc:  # e.g. no Chromium to print with: said on the page, the session goes on
+            self._status(f"Not exported: {exc}", warn=True)
+            return []
+        slides = " and added its slides to the end of " + written[1].name if len(written) > 1 else ""
+        self._status(f"Wrote {written[0].name} in the engagement folder{slides}.")
+        return written
 
     def _present(self, change) -> None:
         """Presenting: everything larger (the page's zoom), for the back of the room."""
@@ -342,11 +456,12 @@ class WorkshopPanel:
         if self.ws.history:
             self._status("Reset to what client.yaml holds. Undo brings back the changes you had.")
 
-    def save(self, overwrite: bool = False) -> None:
+    def save(self, overwrite: bool = False) -> bool:
+        """Save the live plan; True when client.yaml now holds it."""
         who = self.who.value.strip()
         if not who:
             self._status("Say who decides (the 'Decided by' box) before saving.", warn=True)
-            return
+            return False
         try:
             changes = self.ws.save(who=who, note=self.note.value.strip(), overwrite=overwrite)
         except SavedElsewhere:
@@ -355,15 +470,16 @@ class WorkshopPanel:
                          "colleague or an editor). 'Overwrite anyway' saves your changes into it (its other "
                          "edits stay; where both changed the same item, yours wins). 'Reset to saved…' shows "
                          "what is on disk now, and Undo then brings your changes back.", warn=True)
-            return
+            return False
         except InputError as exc:
             self._status(exc.render(), warn=True)
-            return
+            return False
         self.overwrite_button.layout.display = "none"
         self._sync_controls()  # what was saved, re-read: the controls show the file, a colleague's edits included
         self.refresh()
         self._status(f"Saved {len(changes)} decision{'s' * (len(changes) != 1)} to client.yaml at "
                      f"{dt.datetime.now():%H:%M}." if changes else "Nothing to save.")
+        return True
 
 
 def _row(controls, *views) -> W.HBox:
@@ -384,11 +500,12 @@ def _stepped(slider) -> float:
     return round(slider.min + steps * slider.step, 6) + 0.0
 
 
-def workshop_panel(engagement: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = ""):
+def workshop_panel(engagement: str | Path, sections=("targets", "scorecard", "roadmap"), who: str = "",
+                   deck: str | Path | None = None):
     """Display the live panel for an engagement (nothing in a batch run); returns the WorkshopPanel."""
     if not views.interactive():
         return None
 
-    panel = WorkshopPanel(engagement, sections, who)
+    panel = WorkshopPanel(engagement, sections, who, deck)
     display(panel.widget)
     return panel

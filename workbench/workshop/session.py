@@ -120,6 +120,13 @@ class Workshop:
             self.current = new
         return self.planning()
 
+    def adopt(self, d: Decisions) -> Planning:
+        """Make `d` (a kept scenario) the current decisions, undoably, and recompute."""
+        if d != self.current:
+            self.history.append(self.current)
+            self.current = d
+        return self.planning()
+
     def undo(self) -> Planning:
         if self.history:
             self.current = self.history.pop()
@@ -144,9 +151,9 @@ class Workshop:
                 out.append((f"vision.scorecard[{i}].target", f"target of KPI {k.name!r}: {problem}"))
         return out
 
-    def planning(self) -> Planning:
-        """Targets, gaps, roadmap and scorecard for the current decisions."""
-        d = self.current
+    def planning(self, d: Decisions | None = None) -> Planning:
+        """Targets, gaps, roadmap and scorecard for the current decisions (or for `d`, e.g. a kept scenario)."""
+        d = d or self.current
         cfg = self.engagement.config
 
         defaults = self.saved.target_map
@@ -169,32 +176,7 @@ class Workshop:
 
     def pending(self) -> list[tuple[str, str, str]]:
         """The unsaved changes as a person reads them: (what, from, to) with names, not ids."""
-        model, cfg = self.engagement.model, self.engagement.config
-        dims = {d.id: d.name for d in model.dimensions}
-        kpis = {k.id: k for k in cfg.vision.scorecard}
-
-        def level(v) -> str:
-            return f"{v} {model.level_named(v).name}" if v is not None else "-"
-
-        out = []
-        for item, before, after in self.changes():
-            kind, _, key = item.partition(" ")
-            if kind == "target":
-                out.append((f"Target: {dims.get(key, key)}", level(before), level(after)))
-            elif item.startswith("KPI target "):
-                k = kpis.get(item[len("KPI target "):])
-                unit = f" {k.unit.strip()}" if k and k.unit.strip() else ""
-                show = (lambda v: "-" if v is None else f"{_num(v):,}{unit}")
-                out.append((f"KPI target: {k.name if k else item}", show(before), show(after)))
-            elif kind == "weight":
-                out.append((f"Priority weight: {key}", f"{before:g}", f"{after:g}"))
-            elif item == "capacity":
-                out.append(("Capacity per wave", f"{_num(before)} person-weeks", f"{_num(after)} person-weeks"))
-            elif item == "excluded initiatives":
-                out.append(("Initiatives left out", before or "none", after or "none"))
-            else:
-                out.append((item.capitalize(), str(before), str(after)))
-        return out
+        return [describe(self.engagement, item, before, after) for item, before, after in self.changes()]
 
     # ------------------------------------------------------------ saving
 
@@ -250,6 +232,58 @@ class Workshop:
         append_log(self.folder, who, changes, note)
         self._load()
         return changes
+
+
+def describe(engagement: Engagement, item: str, before, after) -> tuple[str, str, str]:
+    """One decision as a person reads it: (what, from, to) with names, levels and units, not ids. `before` and
+    `after` are values (a session's) or the decision log's cells (text: '3', '40', '')."""
+    model, cfg = engagement.model, engagement.config
+    before, after = _value(before), _value(after)
+    kind, _, key = item.partition(" ")
+    if kind == "target":
+        dims = {d.id: d.name for d in model.dimensions}
+
+        def level(v) -> str:
+            try:
+                return f"{int(v)} {model.level_named(int(v)).name}"
+            except (TypeError, ValueError, KeyError, StopIteration):
+                return "-" if v is None else str(v)
+        return f"Target: {dims.get(key, key)}", level(before), level(after)
+    if item.startswith("KPI target "):
+        k = next((k for k in cfg.vision.scorecard if k.id == item[len("KPI target "):]), None)
+        unit = f" {k.unit.strip()}" if k and k.unit.strip() else ""
+
+        def show(v) -> str:
+            return "-" if v is None else f"{_num(v):,}{unit}" if isinstance(v, (int, float)) else f"{v}{unit}"
+        return f"KPI target: {k.name if k else item[len('KPI target '):]}", show(before), show(after)
+    if kind == "weight":
+        return f"Priority weight: {key}", _plain(before), _plain(after)
+    if item == "capacity":
+        return "Capacity per wave", f"{_plain(before)} person-weeks", f"{_plain(after)} person-weeks"
+    if item == "excluded initiatives":
+        return "Initiatives left out", before or "none", after or "none"
+    if item == "waves":
+        return "Number of waves", _plain(before), _plain(after)
+    if item == "start":
+        return "First wave starts", _plain(before), _plain(after)
+    return item.capitalize(), _plain(before), _plain(after)
+
+
+def _value(v):
+    """A decision log cell ('40', '0.25', '') as the value it records; anything else as it is."""
+    if not isinstance(v, str):
+        return v
+    if v == "":
+        return None
+    try:
+        parsed = json.loads(v)
+    except ValueError:
+        return v
+    return parsed if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) else v
+
+
+def _plain(v) -> str:
+    return "-" if v is None else f"{_num(v):g}" if isinstance(v, float) else str(v)
 
 
 def _tidy(value: float) -> float:
