@@ -3,6 +3,7 @@ the notebooks, the workshop widgets and the batch alike."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 from assessment.scoring import Assessment
 from roadmaps.catalogue import Initiative, catalogue_tables, effective_initiatives
 from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
-from roadmaps.scorecard import INTERIM_COLUMNS, interim_targets, kpi_names, scorecard_table, unmoved_kpi_warnings
+from roadmaps.scorecard import interim_targets, kpi_names, scorecard_table, unmoved_kpi_warnings
 from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap
 from roadmaps.vision import target_profile, vision_warnings
 from workbench.engagement.folder import Engagement, assess_engagement, cached
@@ -24,12 +25,20 @@ class Planning:
     assessment: Assessment
     targets: pd.DataFrame
     gaps: pd.DataFrame
-    question_gaps: pd.DataFrame
     roadmap: Roadmap
     scorecard: pd.DataFrame
     weights: PriorityWeights
     warnings: list[str] = field(default_factory=list)
-    interim: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INTERIM_COLUMNS))
+
+    # Computed when first read: the reports read them, the workshop's recomputation on every change does not.
+    @functools.cached_property
+    def question_gaps(self) -> pd.DataFrame:
+        return question_gaps(self.assessment.questions, self.targets, self.engagement.model)
+
+    @functools.cached_property
+    def interim(self) -> pd.DataFrame:
+        """Each KPI's target on the way, at the end of the waves that move it."""
+        return interim_targets(self.scorecard, self.roadmap.plan, self.roadmap.waves)
 
     @property
     def kpi_names(self) -> dict[str, str]:
@@ -78,8 +87,7 @@ def plan(engagement: Engagement, assessment: Assessment, settings: PlanSettings,
         warnings.append(f"Model {model.id!r} has no initiative catalogue: gaps are ranked but no roadmap is "
                         "planned (set `roadmap: catalogue:` in client.yaml).")
     warnings += [w for w in scorecard["warning"] if w]
-    return Planning(engagement, assessment, targets, gaps, question_gaps(assessment.questions, targets, model),
-                    roadmap, scorecard, weights, warnings, interim_targets(scorecard, roadmap.plan, roadmap.waves))
+    return Planning(engagement, assessment, targets, gaps, roadmap, scorecard, weights, warnings)
 
 
 def client_initiatives(engagement: Engagement) -> list[Initiative]:

@@ -22,6 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from assessment.findings import fmt_score
+from workbench.reports.palette import (  # noqa: F401 - the colours, used here and by the charts' users
+    BLUE, GREEN, GREY, LAYER_COLOURS, LEVEL_COLOURS, ORANGE, PURPLE, ROLE_COLOURS, SKY, VERMILION, YELLOW)
 
 matplotlib.rcParams.update({
     "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
@@ -31,12 +33,7 @@ matplotlib.rcParams.update({
 # A viewer without DejaVu Sans gets the nearest common font (same proportions), never a serif default.
 _SVG_FONT = ("font-family: 'DejaVu Sans'", "font-family: 'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif")
 
-# Okabe & Ito (2008): distinguishable with the common forms of colour blindness.
-BLUE, ORANGE, GREEN, VERMILION, SKY, YELLOW, PURPLE, GREY = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#F0E442", "#CC79A7", "#999999")
-LAYER_COLOURS = {"roots": BLUE, "trunk": GREEN, "crown": ORANGE}
-ROLE_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILION]
-LEVEL_CMAP = ListedColormap(["#F7FBFF", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B"])
+LEVEL_CMAP = ListedColormap(LEVEL_COLOURS)
 
 
 PAGE_WIDTH = 7.0  # inches: an A4 portrait page's text width (182 mm) with a little to spare, so print is 1:1

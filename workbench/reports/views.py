@@ -14,7 +14,6 @@ from typing import Iterable
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.reports.charts import svg_text
 
 
 def esc(value) -> str:
@@ -32,6 +31,8 @@ def show_chart(fig) -> None:
     """The chart as SVG, with its title as the plain-text alternative and as the image's alt text."""
     titles = ([ax.get_title() for ax in fig.axes if ax.get_title()] + [t.get_text() for t in fig.texts]
               + [t.get_text() for ax in fig.axes for t in ax.texts] + ["chart"])
+    from workbench.reports.charts import svg_text  # matplotlib: only where a chart is shown (not in the workshop)
+
     display({"image/svg+xml": svg_text(fig), "text/plain": f"[chart: {titles[0]}]"},
             metadata={"image/svg+xml": {"alt": f"Chart: {titles[0]}"}}, raw=True)
 

@@ -7,6 +7,7 @@ client.yaml, so it is never offered to the network.
 from __future__ import annotations
 
 import html
+import json
 import os
 import signal
 import socket
@@ -14,8 +15,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-import nbformat
 
 from workbench.engagement.folder import CACHE_ENV
 
@@ -39,7 +38,9 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 GRACE = 3.0  # seconds Voila gets to shut its kernels down before they are killed
 
 
-def app_notebook(folder: Path, deck: Path | None = None) -> nbformat.NotebookNode:
+def app_notebook(folder: Path, deck: Path | None = None):
+    import nbformat  # here, not at the top: the page's kernel imports this module for show_app
+
     code = ("from workbench.workshop.app import show_app\n"
             f"show_app({str(folder)!r}, {str(deck) if deck else None!r})")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
@@ -77,7 +78,7 @@ def free_port() -> int:
 def voila_command(notebook: Path, port: int, open_browser: bool) -> list[str]:
     """Voila on localhost with one heated kernel waiting for the next page; a kernel whose page has gone
     (closed, reloaded) and that is idle is shut down, so reloads do not pile kernels up."""
-    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
+    return [sys.executable, "-m", "workbench.workshop.voila_server", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
             "--strip_sources=True", "--theme=light", "--template=workbench",
             *([] if open_browser else ["--no-browser"]),
             "--preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1",
@@ -105,7 +106,7 @@ def serve(folder: Path, port: int = 0, open_browser: bool = True, check=None, de
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="workbench-workshop-") as tmp:
         notebook = Path(tmp) / "workshop.ipynb"
-        nbformat.write(app_notebook(folder, deck), notebook)
+        notebook.write_text(json.dumps(app_notebook(folder, deck)), encoding="utf-8")
         (Path(tmp) / "cache").mkdir()
         previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
         proc = None

@@ -16,15 +16,14 @@ from html import escape
 
 import pandas as pd
 
-from workbench.reports.charts import BLUE, GREY, LEVEL_CMAP, ORANGE
+from workbench.reports.palette import BLUE, GREY, LEVEL_COLOURS, ORANGE
 
 FONT = "font-family=\"'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif\""
 SIZE = 16  # the charts' text size in SVG units; the charts scale with the window (width 100%), so on a
 # projector at 1280x720 their text reads at about this size and larger on a wider screen
 SMALL = 14
 CHAR = 0.6 * SIZE  # the average width of a DejaVu Sans character at SIZE, to size label columns
-LEVEL_FILLS = [c if isinstance(c, str) else "#%02x%02x%02x" % tuple(int(255 * x) for x in c[:3])
-               for c in LEVEL_CMAP.colors]
+LEVEL_FILLS = LEVEL_COLOURS
 
 
 def _svg(width: float, height: float, title: str, body: list[str]) -> str:

@@ -295,26 +295,33 @@ class WorkshopPanel:
                                     + (f'<span class="wb-warn wb-no-ranking">{html.escape(consequences.NO_RANKING)}'
                                        "</span>" if off else html.escape(readable.weights_sentence(p.weights)))
                                     + "</div>")
-            self.gaps_table.value = views.table_html(consequences.gap_rows(p), GAP_COLUMNS,
-                                                     formats={"current": "{:.1f}", "gap": "{:.1f}"})
+            g = p.gaps  # the gaps' table only when what it shows changed (a capacity move leaves it as it was)
+            self._view("gaps_table", (g[["dimension", "target", "priority", "status"]].to_json(), p.weights),
+                       lambda: views.table_html(consequences.gap_rows(p), GAP_COLUMNS,
+                                                formats={"current": "{:.1f}", "gap": "{:.1f}"}))
             plan, waves, traj = p.roadmap.plan, p.roadmap.waves, p.roadmap.trajectory
-            self._view("gantt", (plan.to_json(), waves.to_json()), lambda: live_charts.gantt(plan, waves))
+            plan_key = (plan.to_json(), waves.to_json())
+            self._view("gantt", plan_key, lambda: live_charts.gantt(plan, waves))
             self._view("trajectory", traj.to_json(), lambda: live_charts.trajectory(traj, self.model.levels))
-            left = readable.left_out(p)  # what the plan leaves out and why, as the report says it
-            self.unscheduled.value = (
-                f"<h3>Not in the plan ({len(left)}), and why</h3>"
-                + views.table_html(left, {"item": "Initiative or step", "reason": "Why it is not in the plan"})
-                if len(left) else '<p class="wb-note">Every initiative the gaps need is in the plan.</p>')
+            self._view("unscheduled", (plan_key, p.roadmap.unscheduled.to_json()), lambda: self._left_out(p))
         if "scorecard" in self.sections:
-            self.scorecard.value = views.table_html(consequences.scorecard_rows(p), SCORECARD_COLUMNS)
+            self._view("scorecard", (p.scorecard.to_json(), p.roadmap.plan[["initiative", "wave"]].to_json()),
+                       lambda: views.table_html(consequences.scorecard_rows(p), SCORECARD_COLUMNS))
         self._show_scenarios(p)
         self._show_pending()
         self.refreshes += 1
         self.done.value = str(self.refreshes)
         self.last_seconds = time.perf_counter() - t
 
+    @staticmethod
+    def _left_out(p: Planning) -> str:
+        left = readable.left_out(p)  # what the plan leaves out and why, as the report says it
+        return (f"<h3>Not in the plan ({len(left)}), and why</h3>"
+                + views.table_html(left, {"item": "Initiative or step", "reason": "Why it is not in the plan"})
+                if len(left) else '<p class="wb-note">Every initiative the gaps need is in the plan.</p>')
+
     def _view(self, name: str, inputs, draw) -> None:
-        """Redraw a chart only when what it shows has changed."""
+        """Redraw a view only when what it shows has changed (`inputs`: a cheap key of it)."""
         if self._drawn.get(name) != inputs:
             getattr(self, name).value = draw()
             self._drawn[name] = inputs
