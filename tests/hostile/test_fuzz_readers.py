@@ -252,3 +252,46 @@ def test_kpi_measurements_give_values_or_a_clear_error(workspace, data):
     if got is not None:
         assume(len(got))
         assert got["value"].notna().all() and got["date"].notna().all()
+
+
+# ---------------------------------------------------------------- the workshop's decision log
+LOG_SESSION: dict = {}
+
+
+def _log_session(workspace: Path):
+    """A Northbank workshop with two saved decisions (made once): the session and its real decisions.csv."""
+    if "ws" not in LOG_SESSION:
+        from workbench.workshop.session import Workshop
+
+        folder = workspace / "northbank-log"
+        shutil.copytree(EXAMPLES / NORTHBANK, folder)
+        ws = Workshop(folder)
+        ws.decide(capacity=45)
+        ws.save("Maya Lindgren", "leadership workshop")
+        ws.decide(targets={"customer-insight": 4})
+        ws.save("Tom Reyes")
+        LOG_SESSION.update(ws=ws, log=(folder / "decisions.csv").read_bytes())
+    return LOG_SESSION["ws"]
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=2000), st.text(max_size=1000).map(str.encode), st.data()))
+def test_a_decision_log_gives_a_summary_or_a_clear_error(workspace, data):
+    """`workbench decided` reads decisions.csv, which a person may have opened and saved in a spreadsheet."""
+    from workbench.workshop.decided import what_we_decided
+
+    ws = _log_session(workspace)
+    if not isinstance(data, bytes):
+        data = data.draw(mutations(LOG_SESSION["log"]))
+    log = ws.folder / "decisions.csv"
+    log.write_bytes(data)
+    try:
+        with time_bound(TIME_BOUND):
+            got = what_we_decided(ws)
+    except InputError as exc:
+        assert "decisions.csv" in exc.render()
+        return
+    finally:
+        log.write_bytes(LOG_SESSION["log"])
+    assert got.client == "Northbank IT Service Desk"
+    assert all(isinstance(d.what, str) and isinstance(d.after, str) for d in got.decisions)

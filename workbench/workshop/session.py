@@ -312,7 +312,21 @@ def _cell(value) -> str:
 
 
 def read_log(folder: Path) -> list[dict]:
+    """decisions.csv's entries (none when there is no log); a file that is not UTF-8 CSV is named."""
     path = Path(folder) / DECISION_LOG
     if not path.exists():
         return []
-    return list(csv.DictReader(path.open(encoding="utf-8")))
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), f"byte {exc.object[exc.start]:#04x} at offset {exc.start} is not "
+                                             "UTF-8; expected the UTF-8 CSV the workshop writes")]) from None
+    except csv.Error as exc:
+        raise InputError([Problem(str(path), f"cannot be read as CSV ({exc}); expected the CSV the workshop "
+                                             "writes")]) from None
+    missing = [c for c in LOG_COLUMNS if rows and c not in rows[0]]
+    if missing:
+        raise InputError([Problem(str(path), f"found columns {list(rows[0])}; expected {LOG_COLUMNS}",
+                                  row=1)])
+    return [{k: v if isinstance(v, str) else "" for k, v in r.items() if isinstance(k, str)} for r in rows]
