@@ -109,7 +109,6 @@ def browser(folder: Path, moves: int, reloads: int = 6) -> tuple[list[float], fl
     """(key press to views, seconds from `workbench workshop` to the first usable page, reloads a few seconds
     apart, reloads back to back)."""
     import socket
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
@@ -125,12 +124,14 @@ def browser(folder: Path, moves: int, reloads: int = 6) -> tuple[list[float], fl
                                 start_new_session=True)
         url = f"http://127.0.0.1:{port}/"
         try:
+            # wait until the port listens, as a browser opened by the command would: a GET here would take
+            # the heated kernel for a page no one sees, and the browser's page would wait for a cold one
             for _ in range(1000):
                 try:
-                    urllib.request.urlopen(url, timeout=2)
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
-                    time.sleep(0.1)
+                    time.sleep(0.05)
             page.goto(url)
             page.wait_for_selector(".wb-view-trajectory svg", timeout=120_000)
             cold = time.perf_counter() - started
