@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assessment.customers import DriverTree
 from assessment.responses import ResponseMapping
 from assessment.roles import DEFAULT_ROLES, RoleGroup
 from assessment.yamlfile import PlausibleDate
@@ -72,8 +73,9 @@ class ClientConfig(BaseModel):
     rounds: dict[str, RoundSetting] = {}  # only for round folders not named by a date, or a changed model
     vision: Vision = Vision()
     roadmap: RoadmapSettings = RoadmapSettings()
+    customers: DriverTree = DriverTree()  # the client's driver tree, asked in the customer survey
 
-    @field_validator("vision", "roadmap", "rounds", mode="before")
+    @field_validator("vision", "roadmap", "rounds", "customers", mode="before")
     @classmethod
     def _empty_is_default(cls, v: Any) -> Any:
         return {} if v is None else v

@@ -8,6 +8,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assessment.customers import driver_tree_problems
 from assessment.model import MaturityModel, load_model, resolve_model_path
 from assessment.problems import InputError, Problem, reading
 from assessment.responses import Ingested, read_responses
@@ -101,7 +102,7 @@ def engagement_from_text(text: str, folder: Path) -> Engagement:
         problems.add(("model",), f"unknown model {config.model!r}: " + exc.problems[0].message)
         problems.raise_if_any()
     model = load_model(model_path)
-    for loc, msg in vision_problems(config.vision, model):
+    for loc, msg in vision_problems(config.vision, model) + driver_tree_problems(config.customers, model):
         problems.add(loc, msg)
     settings = config.roadmap
     catalogue = None

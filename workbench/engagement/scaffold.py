@@ -32,7 +32,8 @@ def init_client(folder: Path, name: str, model_ref: str = "service-management", 
                                           "(nothing was changed)")])
     model = load_model(model_ref, base=Path.cwd())
     model_field = model_ref if model_ref in builtin_models() else str(Path(model_ref).resolve())
-    text = client_yaml_text(slug, name, sector, consultant, model_field, today or dt.date.today())
+    text = client_yaml_text(slug, name, sector, consultant, model_field, today or dt.date.today(),
+                            [d.id for d in model.dimensions])
     ClientConfig.model_validate(plain(load_yaml(text, source)))  # what we write must read back
     folder.mkdir(parents=True, exist_ok=True)
     (folder / RESPONSES_DIR).mkdir(exist_ok=True)
@@ -58,7 +59,40 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
-def client_yaml_text(slug: str, name: str, sector: str, consultant: str, model: str, today: dt.date) -> str:
+# An example driver tree for a new engagement: to be rewritten with the client in its customers' words.
+# (id, layer, name, question, the default model's dimensions it depends on)
+EXAMPLE_DRIVERS = [
+    ("easy-to-reach", "roots", "Easy to reach when I need help",
+     "How easy is it to reach us when you need help?", ["service-delivery", "delivery-enablers"]),
+    ("keeps-promises", "roots", "Does what was promised, when it was promised",
+     "How reliably do we do what we promised, by the time we promised it?", ["service-levels", "service-delivery"]),
+    ("right-first-time", "roots", "Solves my problem the first time",
+     "How often is your request solved the first time you contact us?", ["service-delivery", "delivery-enablers"]),
+    ("knows-the-answer", "trunk", "The person helping me knows what they are doing",
+     "How well do the people who help you know their job?", ["people-development", "delivery-enablers"]),
+    ("keeps-me-informed", "trunk", "Keeps me informed without my chasing",
+     "How well do we keep you informed without your having to chase us?", ["transparency-trust", "service-levels"]),
+    ("puts-it-right", "trunk", "Puts things right when they go wrong",
+     "When something goes wrong, how well do we put it right?", ["service-recovery"]),
+    ("understands-us", "crown", "Understands what matters to us",
+     "How well do we understand what matters to your work?", ["customer-insight", "strategy-vision"]),
+    ("suggests-improvements", "crown", "Suggests ways to make things better for us",
+     "How well do we bring you ideas that make things better for you?", ["continuous-improvement", "customer-insight"]),
+]
+
+
+def _driver_lines(dimensions: list[str]) -> str:
+    lines = []
+    for did, layer, name, question, dims in EXAMPLE_DRIVERS:
+        linked = [d for d in dims if d in dimensions]  # another model: link the drivers to its own dimensions
+        lines += [f"    - id: {did}", f"      layer: {layer}", f"      name: {_q(name)}",
+                  f"      question: {_q(question)}", f"      dimensions: [{', '.join(linked)}]"]
+    return "\n".join(lines)
+
+
+def client_yaml_text(slug: str, name: str, sector: str, consultant: str, model: str, today: dt.date,
+                     dimensions: list[str] | None = None) -> str:
+    drivers = _driver_lines(dimensions or [])
     role_lines = []
     for r in DEFAULT_ROLES:
         role_lines += [f"  - id: {r.id}", f"    name: {_q(r.name)}", f"    perspective: {r.perspective}",
@@ -114,6 +148,15 @@ roadmap:
   priority_weights: {{gap: 0.4, importance: 0.2, foundation: 0.25, disagreement: 0.15}}
   exclude_initiatives: []   # ids from the catalogue that do not fit this client
   add_initiatives: []       # the client's own initiatives, in the catalogue's format
+
+# The customers' driver tree: what this client's customers expect, in their words. roots: the basics they
+# require every time; trunk: the competence they expect; crown: the extras that make them loyal. Each driver
+# has the question the customer survey asks (performance and importance, 1-5) and the model dimensions it
+# depends on. An example to rewrite with the client; `workbench customer-survey` turns it into a questionnaire.
+customers:
+  acceptable: 3.5           # average performance (1-5) below which a root driver is flagged first
+  drivers:
+{drivers}
 """
 
 
