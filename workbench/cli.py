@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from assessment.model import builtin_models, load_model
 from assessment.problems import InputError, Problem, input_source
@@ -344,6 +345,35 @@ def decided_cmd(folder: Path, out: Path | None, deck: Path | None, since) -> Non
                                   "`workbench workshop` writes when decisions are saved")])
     for path in export(Workshop(folder), out, deck, since.date() if since else None):
         click.echo(f"Wrote {path}")
+
+
+@cli.command("status")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("assignments", nargs=-1)
+@click.option("--note", default="", help="Why, or what was delivered (kept with each status given).")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day of the status [default: today].")
+@reports_input_errors
+def status_cmd(folder: Path, assignments: tuple[str, ...], note: str, day) -> None:
+    """Record what is delivered, e.g. `complaint-log=done` or `smart-service-levels=under-way:40` (per cent done), into
+    status.csv; then show every initiative of the plan of record against its dates (red, amber, green)."""
+    from roadmaps.delivery import delivery
+    from workbench.engagement.status import STATUS_FILE, read_status, set_status
+    from workbench.planning import plan_engagement
+    from workbench.progress_review import plan_of_record
+
+    record = plan_of_record(plan_engagement(folder))
+    planned = dict(zip(record.roadmap.plan["initiative"], record.roadmap.plan["title"]))
+    today = day.date() if day else dt.date.today()
+    if assignments:
+        changed = set_status(folder, planned, list(assignments), note, today)
+        click.echo(f"Saved {len(changed)} status{'es' if len(changed) != 1 else ''} in {folder / STATUS_FILE}.")
+    table = delivery(record.roadmap.plan, read_status(folder, planned), today)
+    click.echo(text_table([{"wave": r.wave, "initiative": r.initiative, "planned": f"{r.start} to {r.end}",
+                            "status": r.status + ("" if r.recorded else " (none recorded)"),
+                            "done %": "" if r.percent_done is None or pd.isna(r.percent_done) else f"{r.percent_done:g}",
+                            "state": f"{r.state} ({r.rag})", "note": r.note}
+                           for r in table.itertuples(index=False)], right={"wave", "done %"}))
 
 
 @cli.command("portfolio")

@@ -95,6 +95,16 @@ def review_engagement(latest: Planning) -> Review:
                   measurements, notes)
 
 
+def plan_of_record(latest: Planning) -> Planning:
+    """The roadmap the engagement is delivering: planned from the first round (the current plan when there is
+    one round). `latest` is the engagement's planning as the caller already has it."""
+    eng = latest.engagement
+    if len(eng.rounds) < 2:
+        return latest
+    first = eng.rounds[0]
+    return plan_round(eng, first, assess_engagement(eng.folder, first.name)[1])
+
+
 def round_assessments(latest: Planning) -> dict:
     """Round name -> its assessment, the latest one taken from `latest` rather than assessed again."""
     eng = latest.engagement

@@ -295,3 +295,23 @@ def test_a_decision_log_gives_a_summary_or_a_clear_error(workspace, data):
         log.write_bytes(LOG_SESSION["log"])
     assert got.client == "Northbank IT Service Desk"
     assert all(isinstance(d.what, str) and isinstance(d.after, str) for d in got.decisions)
+
+
+# ---------------------------------------------------------------- initiative status, as delivered
+STATUS = (b"initiative,status,percent_done,date,note\n"
+          b"complaint-log,done,100,2026-02-01,logged from week 2\n"
+          b"smart-service-levels,under way,40,2026-03-01,\"two of five teams, so far\"\n")
+PLANNED = {"complaint-log": "Start a complaint log", "smart-service-levels": "Define SMART service levels"}
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=2000), mutations(STATUS)))
+def test_a_status_file_gives_statuses_or_a_clear_error(workspace, data):
+    from workbench.engagement.status import read_status
+
+    with one_file(workspace, "status.csv", data) as path:
+        got = read_or_refuse(lambda: read_status(path.parent, PLANNED), path.parent)
+    if got is not None:
+        assert set(got["initiative"]) <= set(PLANNED)
+        assert got["status"].isin(["not started", "under way", "done", "dropped"]).all()
+        assert got["initiative"].is_unique
