@@ -269,7 +269,7 @@ def check_model_cmd(path: Path) -> None:
         click.echo(f"  note: {m.source_note}")
 
 
-@cli.command("target")
+@cli.command("target", short_help="Set target levels per dimension, saved into client.yaml.")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("assignments", nargs=-1, required=True)
 @click.option("--rationale", help="Why the leadership team chose these levels (saved beside them).")
@@ -347,7 +347,7 @@ def decided_cmd(folder: Path, out: Path | None, deck: Path | None, since) -> Non
         click.echo(f"Wrote {path}")
 
 
-@cli.command("status")
+@cli.command("status", short_help="Record what is delivered; show each initiative against its dates (RAG).")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("assignments", nargs=-1)
 @click.option("--note", default="", help="Why, or what was delivered (kept with each status given).")
