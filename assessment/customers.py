@@ -57,6 +57,9 @@ class DriverTree(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     acceptable: float = Field(3.5, ge=PERFORMANCE_SCALE[0], le=PERFORMANCE_SCALE[1])
     drivers: list[Driver] = []
+    # survey export headers the reader cannot place by itself -> date, customer, ignore, overall, recommend,
+    # comment, or 'driver-id:performance' / 'driver-id:importance'
+    columns: dict[str, str] = {}
 
     def layer(self, name: str) -> list[Driver]:
         return [d for d in self.drivers if d.layer == name]
@@ -91,4 +94,26 @@ def driver_tree_problems(tree: DriverTree, model: MaturityModel) -> list[tuple[t
     if tree.drivers and not tree.layer("roots"):
         out.append((("customers", "drivers"), "no driver in layer 'roots'; expected at least one basic expectation "
                                               "customers require every time (without the roots the tree falls)"))
-    return out
+    return out + mapping_problems(tree)
+
+
+def mapping_target(value: str, tree: DriverTree) -> tuple[str | None, str | None]:
+    """A `customers: columns:` value: date, customer, ignore, overall, recommend, comment, a driver id (its
+    performance) or 'driver-id:importance' / 'driver-id:performance'. (None, None) when it names nothing."""
+    v = normalise_text(value)
+    if v in ("date", "respondent", "ignore", "overall", "recommend", "comment"):
+        return v, None
+    if v == "customer":
+        return "respondent", None
+    did, _, measure = v.partition(":")
+    if did in {d.id for d in tree.drivers} and measure in ("", "performance", "importance"):
+        return measure or "performance", did
+    return None, None
+
+
+def mapping_problems(tree: DriverTree) -> list[tuple[tuple, str]]:
+    """Every `customers: columns:` value that names nothing, as (YAML location, message)."""
+    return [(("customers", "columns", k), f"column {k!r} is mapped to {v!r}; expected date, customer, ignore, "
+                                          "overall, recommend, comment, or a driver id with ':performance' or "
+                                          f"':importance' (drivers: {', '.join(d.id for d in tree.drivers)})")
+            for k, v in tree.columns.items() if mapping_target(v, tree) == (None, None)]

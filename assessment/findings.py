@@ -153,7 +153,7 @@ def trim(text: str, max_chars: int = MAX_CHARS) -> str:
     return cut.rstrip(" ,;:.-\u2013\u2014(/") + ELLIPSIS
 
 
-def _has_words(text: str) -> bool:
+def has_words(text: str) -> bool:
     """Anything left to quote once the masks are taken out (not just '[name]' and punctuation)."""
     return any(ch.isalnum() for ch in text.replace(NAME_MASK, ""))
 
@@ -256,7 +256,7 @@ def quotes(assessment: Assessment, model: MaturityModel, roles: pd.DataFrame | N
     pattern = name_pattern([*sorted(map(str, everyone)), *also_scrub])
     clean = {t: " ".join(scrub_names(t, pattern).split()) for t in written["text"].unique()}
     written = written.assign(text=written["text"].map(clean))
-    written = written[written["text"].map(_has_words)]
+    written = written[written["text"].map(has_words)]
     if written.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
 

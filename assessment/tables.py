@@ -85,21 +85,39 @@ def read_csv(path: Path, source: str) -> RawTable:
     rows, spans = [], []  # spans: (first, last) physical line of each record
     last = 0
     try:
-        for r in reader:
-            rows.append(r)
-            spans.append((last + 1, reader.line_num))
-            last = reader.line_num
+        if '"' not in text:  # no quoted field: every record is one physical line
+            rows = list(reader)
+            spans = [(i, i) for i in range(1, len(rows) + 1)]
+        else:
+            for r in reader:
+                rows.append(r)
+                spans.append((last + 1, reader.line_num))
+                last = reader.line_num
     except csv.Error as exc:
         raise InputError([Problem(source, f"not readable as CSV ({exc}); expected {delimiter!r}-separated text",
                                   line=reader.line_num)], source) from None
-    problems = _quote_problems(text, rows, spans, delimiter, source)
+    problems = _quote_problems(text, rows, spans, delimiter, source) if '"' in text else []  # no quote: no runaway
     flagged = {p.row for p in problems}
     problems += [p for p in _long_cells(rows, source) if p.row not in flagged]
     if problems:
         raise InputError(problems, source)
-    table = _tidy([[cell_text(c) for c in r] for r in rows], list(range(1, len(rows) + 1)), source)
+    if "\u00a0" in text:  # every cell is text here: cell_text's work is the no-break space and the trim
+        rows = [[c.replace("\u00a0", " ").strip() for c in r] for r in rows]
+    elif not (text.isascii() and '"' not in text and not _padded(text, delimiter)):
+        rows = [list(map(str.strip, r)) for r in rows]
+    # else: an ASCII file without quotes and without white space beside a delimiter or a line end has no cell
+    # to trim (the common export of a survey tool), and 100,000 rows need not be copied to find that out
+    table = _tidy(rows, list(range(1, len(rows) + 1)), source)
     table.encoding = decoded.encoding
     return table
+
+
+def _padded(text: str, delimiter: str) -> bool:
+    """Whether an unquoted ASCII text may hold a field str.strip would change: white space beside a delimiter or
+    a line end (substring tests in C: a regular expression over megabytes costs more than the trim it saves)."""
+    spaces = [c for c in " \t\x0b\x0c\x1c\x1d\x1e\x1f" if c != delimiter and c in text]
+    return any(text.startswith(c) or text.endswith(c) or any(e + c in text or c + e in text
+                                                             for e in (delimiter, "\n", "\r")) for c in spaces)
 
 
 def _quote_problems(text: str, rows: list[list[str]], spans: list[tuple[int, int]], delimiter: str,
@@ -372,19 +390,19 @@ def first_sheet_table(wb, source: str) -> RawTable:
 
 def _tidy(rows: list[list[str]], numbers: list[int], source: str) -> RawTable:
     """Header = first non-blank row; blank rows dropped; blank trailing/unnamed columns dropped."""
-    kept = [(n, r) for n, r in zip(numbers, rows) if any(c for c in r)]
+    kept = [(n, r) for n, r in zip(numbers, rows) if any(r)]  # cells are text: a blank row is all ''
     if not kept:
         raise InputError([Problem(source, "empty file: expected a header row and at least one data row")], source)
     (header_row, header), body = kept[0], kept[1:]
-    width = max(len(header), *(len(r) for _, r in body)) if body else len(header)
+    width = max(len(header), max(map(len, (r for _, r in body)))) if body else len(header)
     header = header + [""] * (width - len(header))
-    body = [(n, r + [""] * (width - len(r))) for n, r in body]
+    if any(len(r) != width for _, r in body):
+        body = [(n, r if len(r) == width else r + [""] * (width - len(r))) for n, r in body]
     problems, keep_cols = [], []
     for j, h in enumerate(header):
-        has_values = any(r[j] for _, r in body)
         if h:
             keep_cols.append(j)
-        elif has_values:
+        elif any(r[j] for _, r in body):
             first = next(n for n, r in body if r[j])
             problems.append(Problem(source, f"column {_col_letter(j)} holds values (first at row {first}) but has "
                                             "no header; expected a header naming the column", row=header_row))
@@ -399,7 +417,9 @@ def _tidy(rows: list[list[str]], numbers: list[int], source: str) -> RawTable:
         raise InputError(problems, source)
     if not body:
         raise InputError([Problem(source, "no data rows under the header; expected one row per response")], source)
-    return RawTable(source, [header[j] for j in keep_cols], [[r[j] for j in keep_cols] for _, r in body],
+    every = len(keep_cols) == width
+    return RawTable(source, [header[j] for j in keep_cols],
+                    [r for _, r in body] if every else [[r[j] for j in keep_cols] for _, r in body],
                     [n for n, _ in body], header_row=header_row)
 
 

@@ -197,7 +197,8 @@ def brightloop(model) -> None:
 
 
 def harbourside(model) -> None:
-    """A client assessed twice, a year apart (two round folders), with KPI measurements every quarter."""
+    """A client assessed three times (round folders: a year apart, then two months on, for the steering group), with
+    KPI measurements every quarter, then every month, and the initiatives' status as delivered."""
     folder = HERE / "harbourside-council-contact-centre"
     fresh(folder, "Harbourside Council Contact Centre", "Public sector", "Tomás Ferreira", dt.date(2025, 9, 1),
           "The council's contact centre: phone, web chat and the walk-in customer service point")
@@ -234,7 +235,225 @@ def harbourside(model) -> None:
             share = progress[kpi] * quarter / 3 + rng.normal(0, 0.03)
             lines.append(f"{kpi},{day},{baseline + share * (target - baseline):.1f},")
     lines[-1] = lines[-1] + "sickness up after the office move"
+    harbourside_third_round(model, folder, after, imp, role_text, kpis, progress, lines)
+
+
+def harbourside_third_round(model, folder: Path, after: dict, imp: dict, role_text: dict, kpis: list, progress: dict,
+                            lines: list[str]) -> None:
+    """Harbourside's steering-group review in November 2026: a third round (responses/2026-11/), monthly KPI
+    measurements since October with notes, and status.csv with what was delivered (done, late, not started though
+    due, dropped, under way on time). A generator of its own, so the first two rounds and the quarterly KPIs stay
+    as they were."""
+    rng = np.random.default_rng(20261130)
+    # what the work done shows: the levels its initiatives lift (service levels at target, collaboration at target
+    # after the teams moved in together); transparency slipped back, strategy waits for its strategy
+    moved = {"leadership-culture": 0.5, "service-levels": 0.8, "delivery-enablers": 0.6, "service-delivery": 0.5,
+             "performance-measurement": 0.6, "service-recovery": 0.5, "people-development": 0.5,
+             "customer-insight": 0.6, "collaboration": 0.9, "continuous-improvement": 0.1, "strategy-vision": -0.4,
+             "transparency-trust": -0.3}
+    truth = {d: after[d] + moved.get(d, 0.0) for d in after}
+    roles = ["leadership"] * 3 + ["management"] * 5 + ["front_line"] * 14
+    names = people(rng, len(roles))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["respondent", "role", "question_id", "answer", "importance"])
+    for person, role, answers in zip(names, roles, simulate(model, truth, roles, rng)):
+        importance = importance_for(imp, model, rng)
+        for q in model.question_table["question"]:
+            v = answers[q]
+            w.writerow([person, role_text[role], q, {"na": "N/A", "dk": "Don't know"}.get(v, v), importance[q]])
+    (folder / "responses" / "2026-11").mkdir(parents=True)
+    (folder / "responses" / "2026-11" / "survey-export.csv").write_text(buf.getvalue(), encoding="utf-8")
+    notes = {("sla-attainment", dt.date(2026, 10, 31)): "phone lines down for two days in the October storms",
+             ("staff-turnover", dt.date(2026, 11, 30)): "down again as the new rota settled"}
+    for quarter, day in ((3 + 1 / 3, dt.date(2026, 10, 31)), (3 + 2 / 3, dt.date(2026, 11, 30))):
+        for kpi, baseline, target in kpis:
+            share = progress[kpi] * quarter / 3 + rng.normal(0, 0.03)
+            share += {("sla-attainment", dt.date(2026, 10, 31)): -0.35,
+                      ("staff-turnover", dt.date(2026, 11, 30)): 0.2}.get((kpi, day), 0.0)
+            lines.append(f"{kpi},{day},{baseline + share * (target - baseline):.1f},{notes.get((kpi, day), '')}")
     (folder / "kpis.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # initiative, status, per cent done, date, note; the plan of record's ids (planned from the first round);
+    # 'leader-service-objectives' has no row: it counts as not started, and it is due
+    status = [
+        ("complaint-log", "done", 100, "2026-02-02", "Every channel logs complaints in the CRM"),
+        ("recognition-shout-outs", "done", 100, "2026-01-23", ""),
+        ("smart-service-levels", "done", 100, "2026-04-10", "Agreed with all five service teams"),
+        ("weekly-customer-conversations", "done", 100, "2026-02-20", ""),
+        ("coaching-leadership-programme", "done", 100, "2026-06-12", ""),
+        ("knowledge-in-the-conversation", "done", 100, "2026-05-15", ""),
+        ("balanced-scorecards", "done", 100, "2026-07-03", ""),
+        ("customer-driver-tree", "under way", 70, "2026-11-20", "Questionnaire piloted; weekly sampling starts in "
+                                                                "January"),
+        ("delivery-enabler-survey", "done", 100, "2026-06-05", ""),
+        ("enabler-pulse-capacity-planning", "not started", 0, "2026-11-16", "Waits for the new workforce "
+                                                                            "management system"),
+        ("monthly-service-reviews", "done", 100, "2026-09-18", ""),
+        ("resolution-consistency-measurement", "under way", 50, "2026-11-16", "Quality sampling moved to the new CRM"),
+        ("engagement-survey", "dropped", "", "2026-10-12", "The council's staff survey now asks the service questions"),
+        ("realtime-dashboards", "under way", 40, "2026-11-23", ""),
+        ("service-recovery-playbook", "under way", 60, "2026-11-27", "Refund limits wait for the finance committee"),
+        ("service-strategy-and-portfolio", "under way", 50, "2026-11-25", ""),
+    ]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["initiative", "status", "percent_done", "date", "note"])
+    w.writerows(status)
+    (folder / "status.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- customers, in their own words
+
+WEEKS = [dt.date(2026, 8, 31) + dt.timedelta(weeks=k) for k in range(13)]  # about three months, weekly
+NORTHBANK_TREE = [  # id, layer, name, question, dimensions, performance then, by the last week, importance
+    ("fixes-it-fast", "roots", "Gets me working again quickly",
+     "How quickly do we get you working again when something breaks?", ["service-delivery", "delivery-enablers"],
+     2.5, 3.0, 4.7),
+    ("easy-to-reach", "roots", "Easy to reach when I need help", "How easy is it to reach us when you need help?",
+     ["service-delivery"], 3.7, 3.8, 4.3),
+    ("keeps-promises", "roots", "Does what was promised, when it was promised",
+     "How reliably do we do what we promised, by the time we promised it?", ["service-levels"], 3.2, 3.4, 4.4),
+    ("understands-my-problem", "trunk", "Understands my problem the first time I explain it",
+     "How well do we understand your problem the first time you explain it?", ["customer-insight", "people-development"],
+     2.3, 2.4, 4.1),
+    ("keeps-me-informed", "trunk", "Keeps me informed without my chasing",
+     "How well do we keep you informed without your having to chase us?", ["transparency-trust", "service-levels"],
+     2.8, 2.9, 3.9),
+    ("puts-it-right", "trunk", "Puts things right when they go wrong",
+     "When something goes wrong, how well do we put it right?", ["service-recovery"], 3.4, 3.5, 4.0),
+    ("stops-it-recurring", "crown", "Stops the same problem coming back",
+     "How well do we stop the same problem from coming back?", ["continuous-improvement"], 2.7, 2.8, 3.5),
+    ("suggests-better-ways", "crown", "Suggests better ways to use our IT",
+     "How well do we suggest better ways for you to use your IT?", ["customer-insight", "strategy-vision"],
+     3.0, 3.0, 2.9),
+]
+BRIGHTLOOP_TREE = [
+    ("first-reply-fast", "roots", "A first reply within hours", "How quickly do you get a first reply to a ticket?",
+     ["service-levels", "service-delivery"], 3.9, 4.0, 4.4),
+    ("solves-it", "roots", "Solves my problem, not just answers it",
+     "How often do we solve your problem rather than just answer your ticket?", ["service-delivery",
+                                                                              "delivery-enablers"], 3.1, 3.4, 4.8),
+    ("reaches-an-expert", "roots", "Gets me to someone who knows the answer",
+     "How easily do you get to someone who knows the answer?", ["delivery-enablers", "collaboration"], 3.5, 3.6, 4.2),
+    ("knows-the-product", "trunk", "Knows the product inside out", "How well do our agents know the product?",
+     ["people-development"], 3.9, 3.9, 4.1),
+    ("keeps-me-informed", "trunk", "Tells me where my ticket stands", "How well do we keep you informed about your "
+     "ticket without your having to ask?", ["transparency-trust", "service-levels"], 2.9, 3.3, 3.8),
+    ("puts-it-right", "trunk", "Puts things right when we get it wrong",
+     "When we get something wrong, how well do we put it right?", ["service-recovery"], 3.4, 3.5, 3.9),
+    ("understands-our-business", "crown", "Understands how we use the product",
+     "How well do we understand how your business uses the product?", ["customer-insight", "strategy-vision"],
+     3.3, 3.4, 3.3),
+    ("feeds-back-to-product", "crown", "Gets our ideas into the product", "How well do we get your ideas and "
+     "problems to the product team?", ["continuous-improvement", "collaboration"], 2.6, 2.7, 3.1),
+]
+CUSTOMER_COMMENTS = {
+    "low": ["Logged a call on Monday, was still chasing on Thursday.", "Every time I call I explain the whole "
+            "problem again from the start.", "Nobody told us the system was down; we found out from customers.",
+            "The same printer fault has been fixed four times this quarter.", "My name is {name} and I have "
+            "given up logging tickets for small things."],
+    "high": ["The new chat is quick and the agents know their stuff.", "Really impressed with how the outage "
+             "last week was handled.", "{name} here: whoever took my call on Tuesday was excellent.",
+             "Much better than a year ago."],
+}
+CUSTOMERS = ["Leeds branch", "Head office finance", "Bristol branch", "Mortgage centre", "Glasgow branch",
+             "Treasury desk", "HR shared services", "Cardiff branch", "Risk team", "York branch",
+             "Contact centre", "Audit", "Manchester branch", "Legal"]
+
+
+def driver_tree(folder: Path, tree: list[tuple], columns: dict[str, str] | None = None) -> None:
+    """Write the client's own driver tree (and any column mapping) into client.yaml, as a consultant would."""
+    def change(doc) -> None:
+        customers = block_mapping(doc, "customers")
+        customers["acceptable"] = 3.5
+        customers["drivers"] = [dict(id=d[0], layer=d[1], name=d[2], question=d[3], dimensions=d[4]) for d in tree]
+        if columns:
+            customers["columns"] = columns
+
+    edit_client_yaml(folder, change)
+
+
+def customer_answers(tree: list[tuple], rng: np.random.Generator, per_week: tuple[int, int]):
+    """Weekly customer answers: (day, customer, {driver: (performance, importance)}, overall, recommend, mean)."""
+    out = []
+    for k, week in enumerate(WEEKS):
+        share = k / (len(WEEKS) - 1)
+        for _ in range(int(rng.integers(per_week[0], per_week[1] + 1))):
+            day = week + dt.timedelta(days=int(rng.integers(0, 5)))
+            mood = rng.normal(0, 0.45)  # some customers are kinder than others
+            ratings = {}
+            for did, _, _, _, _, then, later, imp in tree:
+                if rng.random() < 0.06:
+                    continue  # cannot judge this one
+                p = then + (later - then) * share + mood + rng.normal(0, 0.7)
+                ratings[did] = (int(np.clip(round(p), 1, 5)), int(np.clip(round(imp + rng.normal(0, 0.6)), 1, 5)))
+            mean = float(np.mean([v[0] for v in ratings.values()]))
+            overall = int(np.clip(round(mean + rng.normal(0, 0.4)), 1, 5))
+            recommend = int(np.clip(round(2.6 * mean - 1.0 + rng.normal(0, 1.2)), 0, 10))
+            out.append((day, CUSTOMERS[int(rng.integers(len(CUSTOMERS)))], ratings, overall, recommend, mean))
+    return out
+
+
+def northbank_customers() -> None:
+    """Weekly Microsoft Forms exports (.xlsx), with comments; the form's author reworded the first driver's
+    questions, so client.yaml maps those two columns."""
+    folder = HERE / "northbank-it-service-desk"
+    reworded = {"How fast do we get you back to work when IT breaks?": "fixes-it-fast:performance",
+                "How much does getting back to work fast matter to you?": "fixes-it-fast:importance"}
+    driver_tree(folder, [d for d in NORTHBANK_TREE], reworded)
+    rng = np.random.default_rng(20261130)
+    names = people(rng, 40)
+    header = ["ID", "Start time", "Completion time", "Email", "Name"]
+    for did, _, _, question, *_ in NORTHBANK_TREE:
+        if did == "fixes-it-fast":
+            header += list(reworded)
+        else:
+            header += [f"[{did}] {question} (1-5)", f"[{did}] How important is this to you? (1-5)"]
+    header += ["Overall satisfaction (1-5)", "Likelihood to recommend (0-10)", "Anything else you would like to tell us?"]
+    (folder / "customers").mkdir(exist_ok=True)
+    answers = customer_answers(NORTHBANK_TREE, rng, (3, 5))
+    for week in WEEKS:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Sheet1"
+        ws.append(header)
+        mine = [a for a in answers if week <= a[0] < week + dt.timedelta(days=7)]
+        for n, (day, customer, ratings, overall, recommend, mean) in enumerate(mine, start=1):
+            name = names[int(rng.integers(len(names)))]
+            done = dt.datetime.combine(day, dt.time(9 + int(rng.integers(0, 8)), int(rng.integers(0, 60))))
+            comment = ""
+            if rng.random() < 0.35:
+                pool = CUSTOMER_COMMENTS["low" if mean < 3 else "high"]
+                comment = pool[int(rng.integers(len(pool)))]
+            signed = "{name}" in comment or rng.random() < 0.5  # who names themselves gives their name
+            row = [n, done - dt.timedelta(minutes=4), done, "anonymous", name if signed else ""]
+            for did, *_ in NORTHBANK_TREE:
+                row += list(ratings.get(did, ("", "")))
+            ws.append(row + [overall, recommend, comment.format(name=name.split()[0])])
+        wb.save(folder / "customers" / f"Customer pulse {week.isoformat()}.xlsx")
+
+
+def brightloop_customers() -> None:
+    """One long CSV from the survey tool: semicolon-separated, Windows-1252, day-first dates, drivers by name."""
+    folder = HERE / "brightloop-customer-support"
+    driver_tree(folder, BRIGHTLOOP_TREE)
+    rng = np.random.default_rng(20261201)
+    companies = ["Café Nordlys AS", "Zürich Réseau AG", "Ørsted Leasing", "Brightwater plc", "Kallio Oy",
+                 "Müller Logistik", "Açores Turismo", "Fenwick & Daughters", "Lumière Studios", "Oakridge Health"]
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(["Date", "Customer", "Driver", "Measure", "Value"])
+    for day, _, ratings, overall, recommend, mean in customer_answers(BRIGHTLOOP_TREE, rng, (4, 6)):
+        who = companies[int(rng.integers(len(companies)))] + f" #{int(rng.integers(100, 999))}"
+        stamp = day.strftime("%d/%m/%Y")
+        for did, _, name, *_ in BRIGHTLOOP_TREE:
+            if did in ratings:
+                w.writerow([stamp, who, name, "Performance", ratings[did][0]])
+                w.writerow([stamp, who, name, "Importance", ratings[did][1]])
+        w.writerow([stamp, who, "Overall", "", overall])
+        w.writerow([stamp, who, "Recommend", "", recommend])
+    (folder / "customers").mkdir(exist_ok=True)
+    (folder / "customers" / "pulse-survey-export.csv").write_bytes(buf.getvalue().encode("cp1252"))
 
 
 VISIONS = {
@@ -324,7 +543,7 @@ VISIONS = {
                 dict(id="nps", name="Net promoter score (support users)", definition="Support users who would "
                      "recommend Brightloop minus those who would not, from -100 to +100", unit="points",
                      direction="up", baseline=22, target=40, due=dt.date(2027, 12, 31), owner="VP Customer Success",
-                     source="NPS survey",
+                     source="customers:recommend",
                      dimensions=["customer-insight"]),
                 dict(id="csat", name="Ticket satisfaction", definition="Solved tickets rated good or great in "
                      "the satisfaction survey", unit="%", direction="up", baseline=84, target=92,
@@ -416,6 +635,9 @@ def main() -> None:
     harbourside(model)
     for folder in sorted(HERE.iterdir()):
         envision(folder)
+    northbank_customers()
+    brightloop_customers()
+    for folder in sorted(HERE.iterdir()):
         load_engagement(folder)  # what we ship must load
         print(f"wrote {folder}")
 

@@ -21,6 +21,7 @@ STATUSES = ("not started", "under way", "done", "dropped")
 RAG = {"done": "green", "on time": "green", "not yet due": "green", "late": "amber",
        "not started though due": "red", "dropped": "grey"}
 STATUS_COLUMNS = ["initiative", "status", "percent_done", "date", "note"]
+LATE = ("late", "not started though due")  # what a steering group counts as behind: the amber and the red
 
 
 def status_named(text: str) -> str | None:

@@ -1,11 +1,15 @@
 """Gap analysis: target minus current per dimension and per question, ranked by an explainable priority.
 
-The priority of a dimension is a weighted sum of four components, each scaled to 0-1:
+The priority of a dimension is a weighted sum of five components, each scaled to 0-1:
   gap           how far the current score is below the target (a full level range = 1)
   importance    how important respondents rated its questions (scale midpoint when nobody rated)
   foundation    roots 1, trunk 0.5, crown 0: loyalty grows only on solid foundations
   disagreement  how far leaders and front line differ (one level or more = 1): such a gap needs
                 alignment before improvement
+  customers     how far the root and trunk drivers that depend on the dimension fall below the acceptable
+                level in the customers' eyes (assessment.customer_view.customer_component); 0 for every
+                dimension when there are no customer answers, so it never reorders a client without them.
+                It is what keeps a weak foundation in the customers' eyes from being pushed down by its layer.
 The weights are parameters; every component and its weighted contribution is in the output.
 """
 from __future__ import annotations
@@ -28,6 +32,7 @@ class PriorityWeights(BaseModel):
     importance: float = Field(0.20, ge=0)
     foundation: float = Field(0.25, ge=0)
     disagreement: float = Field(0.15, ge=0)
+    customers: float = Field(0.25, ge=0)
 
 
 def _level_span(model: MaturityModel) -> tuple[float, float]:
@@ -47,11 +52,12 @@ def dimension_importance(importance: pd.DataFrame, model: MaturityModel) -> pd.S
 
 def dimension_gaps(dimensions: pd.DataFrame, perception: pd.DataFrame, importance: pd.DataFrame,
                    targets: pd.DataFrame, model: MaturityModel,
-                   weights: PriorityWeights | None = None) -> pd.DataFrame:
+                   weights: PriorityWeights | None = None, customers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Ranked gaps per dimension, with the components of the priority score and a one-line why.
 
     `dimensions`, `perception`, `importance` are the assessment's dimension profile, perception gap and
-    importance-performance tables; `targets` is the target profile.
+    importance-performance tables; `targets` is the target profile; `customers` the customer component per
+    dimension (customer_view.customer_component: dimension, component, driver_name, layer, performance).
     """
     w = weights or PriorityWeights()
     span, step = _level_span(model)
@@ -77,12 +83,19 @@ def dimension_gaps(dimensions: pd.DataFrame, perception: pd.DataFrame, importanc
     out["c_importance"] = out["importance"].fillna(0.5)
     out["c_foundation"] = out["layer"].map(FOUNDATION).fillna(0.5)
     out["c_disagreement"] = (out["role_gap"].abs() / step).clip(upper=1).fillna(0)
+    cust = (customers if customers is not None and len(customers) else
+            pd.DataFrame(columns=["dimension", "component", "driver_name", "layer", "performance"])).set_index("dimension")
+    out["c_customers"] = d.map(cust["component"]).astype(float).fillna(0.0)
+    out["customer_driver"] = d.map(cust["driver_name"])
+    out["customer_layer"] = d.map(cust["layer"])
+    out["customer_rating"] = d.map(cust["performance"])
     out["w_gap"] = w.gap * out["c_gap"]
     out["w_importance"] = w.importance * out["c_importance"]
     out["w_foundation"] = w.foundation * out["c_foundation"]
     out["w_disagreement"] = w.disagreement * out["c_disagreement"]
+    out["w_customers"] = w.customers * out["c_customers"]
     open_gap = out["gap"] > 1e-9
-    total = out[["w_gap", "w_importance", "w_foundation", "w_disagreement"]].sum(axis=1)
+    total = out[["w_gap", "w_importance", "w_foundation", "w_disagreement", "w_customers"]].sum(axis=1)
     out["priority"] = np.where(open_gap, total, 0.0)
     out["status"] = np.where(out["current"].isna(), "no score", np.where(open_gap, "gap", "at or above target"))
     out["why"] = [_why(r, step) for r in out.itertuples(index=False)]
@@ -90,7 +103,8 @@ def dimension_gaps(dimensions: pd.DataFrame, perception: pd.DataFrame, importanc
     out = out.sort_values(["priority", "gap", "_layer", "dimension"], ascending=[False, False, True, True])
     out["rank"] = np.arange(1, len(out) + 1)
     for col, value in (("gap_weight", w.gap), ("importance_weight", w.importance),
-                       ("foundation_weight", w.foundation), ("disagreement_weight", w.disagreement)):
+                       ("foundation_weight", w.foundation), ("disagreement_weight", w.disagreement),
+                       ("customers_weight", w.customers)):
         out[col] = value
     return out.drop(columns="_layer").reset_index(drop=True)
 
@@ -109,6 +123,9 @@ def _why(r, step: float) -> str:
     if pd.notna(r.role_gap) and abs(r.role_gap) >= 0.5 * step:
         who = "leaders rate it higher" if r.role_gap > 0 else "the front line rates it higher"
         parts.append(f"{who} by {abs(r.role_gap):.2f}: align first")
+    if r.c_customers > 0:
+        parts.append(f"customers rate '{r.customer_driver}' {r.customer_rating:.1f} of 5, below acceptable "
+                     f"(a {'root' if r.customer_layer == 'roots' else 'trunk driver'})")
     return "; ".join(parts)
 
 

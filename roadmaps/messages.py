@@ -13,7 +13,9 @@ they compare:
 - the weakest dimension against the median of the others, times 0.8 (a single dimension is weaker evidence
   than a pattern across all of them);
 - the layers of a driver tree (roots, trunk, crown), when the model has them and the roots are lowest: the
-  difference between the roots and the best layer.
+  difference between the roots and the best layer;
+- in the customers' eyes, the root driver furthest below the acceptable level: its shortfall in points of the
+  1-5 scale.
 
 A kind needs at least 0.25 of a level to count; the strongest kind is reported.
 """
@@ -34,7 +36,7 @@ LAYER_WORDS = {"roots": "the basics customers expect every time (roots)", "trunk
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str         # leaders_vs_front_line | role_group | weakest_dimension | roots_lowest
+    kind: str         # leaders_vs_front_line | role_group | weakest_dimension | roots_lowest | customer_roots
     strength: float   # in levels, weighted by consistency
     sentence: str
 
@@ -101,6 +103,22 @@ def weakest_dimension(dimensions: pd.DataFrame, unit: str = "dimension") -> Find
                    "for the others.")
 
 
+def customer_roots(drivers: pd.DataFrame | None, acceptable: float) -> Finding | None:
+    """In the customers' eyes, the root driver furthest below the acceptable level (a 1-5 scale, read as levels):
+    customers are telling the organisation a basic is not there."""
+    if drivers is None or drivers.empty:
+        return None
+    roots = drivers[(drivers["layer"] == "roots") & drivers["below"]]
+    if roots.empty:
+        return None
+    worst = roots.loc[roots["performance"].idxmin()]
+    others = f" and {len(roots) - 1} more of the basics" if len(roots) > 1 else ""
+    return Finding("customer_roots", float(acceptable - worst["performance"]),
+                   f"In the customers' eyes a basic is missing: \u2018{worst['name']}\u2019 scores "
+                   f"{_n(float(worst['performance']))} of 5 from {int(worst['customers'])} customers{others}, below the "
+                   f"acceptable {acceptable:g}. Without the roots the tree falls: this comes before any extra.")
+
+
 def roots_lowest(dimensions: pd.DataFrame) -> Finding | None:
     """When the model has a driver tree and its roots score lowest: without the roots the tree falls."""
     if "layer" not in dimensions or dimensions["layer"].isna().all():
@@ -121,7 +139,8 @@ def strongest_finding(candidates: list[Finding | None]) -> Finding | None:
 
 
 REASONS = {"w_gap": "the furthest from their targets", "w_importance": "what respondents rate as most important",
-           "w_foundation": "foundations the rest depends on", "w_disagreement": "where leaders and front line disagree"}
+           "w_foundation": "foundations the rest depends on", "w_disagreement": "where leaders and front line disagree",
+           "w_customers": "what customers rate below acceptable"}
 
 
 def why_first(top: pd.DataFrame) -> str:

@@ -1,5 +1,5 @@
-"""Across clients: how levels are spread per dimension and sector, who is behind their roadmap, and which
-gaps come up most often. Pure functions over the portfolio store's tables (workbench/store/)."""
+"""Across clients: how levels are spread per dimension and sector, who is behind their roadmap, whose initiatives
+are late, and which gaps come up most often. Pure functions over the portfolio store's tables (workbench/store/)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -43,6 +43,23 @@ def behind_roadmap(latest: pd.DataFrame, first_plans: pd.DataFrame) -> pd.DataFr
                          "dimensions": ", ".join(f"{names[d]} ({int(reached[d])} of {int(planned[d])})" for d in short)})
     return pd.DataFrame(rows, columns=["client_id", "name", "date", "behind", "compared", "dimensions"]) \
         .sort_values(["behind", "client_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def late_initiatives(delivered: pd.DataFrame) -> pd.DataFrame:
+    """Per client with a delivery recorded at its latest round: how many initiatives of its plan of record are late
+    (under way past their planned end) or not started though due, on its review day, and which (by title); the
+    clients with the most first.
+
+    `delivered`: client_id, name (client), as_of, initiative, title, state (roadmaps.delivery.delivery's states)."""
+    rows = []
+    for cid, part in delivered.groupby("client_id", sort=True):
+        late = part[part["state"] == "late"]
+        red = part[part["state"] == "not started though due"]
+        rows.append({"client_id": cid, "name": part["name"].iloc[0], "as_of": part["as_of"].iloc[0],
+                     "planned": len(part), "late": len(late), "not_started": len(red), "behind": len(late) + len(red),
+                     "which": "; ".join(list(red["title"]) + list(late["title"]))})
+    out = pd.DataFrame(rows, columns=["client_id", "name", "as_of", "planned", "late", "not_started", "behind", "which"])
+    return out.sort_values(["behind", "client_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def common_top_gaps(scores: pd.DataFrame, top: int = 3) -> pd.DataFrame:

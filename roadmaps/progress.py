@@ -2,8 +2,8 @@
 
 Pure functions over the tables of two or more assessment rounds, the roadmap planned from the first
 round, and the KPI measurements: what moved between rounds, the level reached against the level the plan
-expected by each round's date, which initiatives should be done by now, and each KPI against its baseline,
-target and due date.
+expected by each round's date, and each KPI against its baseline, target and due date. Whether each initiative
+was delivered is roadmaps/delivery.py; the plan from the review day, roadmaps/replan.py.
 """
 from __future__ import annotations
 
@@ -53,32 +53,35 @@ def planned_levels_at(trajectory: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 
 def achieved_against_plan(trajectory: pd.DataFrame, rounds: list[tuple[str, dt.date, pd.DataFrame]]) -> pd.DataFrame:
     """For every round after the first and every dimension the plan covers: the level reached against the
-    level planned for that date. `rounds` holds (name, date, dimension table) oldest first. Status is
-    'ahead', 'on plan' or 'behind'; 'not assessed' when the round's model has no such dimension."""
+    level planned for that date (as `planned_levels_at` finds it). `rounds` holds (name, date, dimension table)
+    oldest first. Status is 'ahead', 'on plan' or 'behind'; 'not assessed' when the round's model has no such
+    dimension."""
+    # the trajectory read once into plain rows per dimension, in wave order: a review of many rounds would
+    # otherwise filter and group the whole table again for each round
+    t = trajectory.sort_values("wave", kind="stable")
+    dates = list(pd.to_datetime(t["date"]))
+    lowest = trajectory["wave"].min()
+    per_dim: dict[str, list[tuple]] = {}
+    for d, n, w, when, lv, tg in zip(t["dimension"], t["name"], t["wave"], dates, t["level"], t["target"]):
+        per_dim.setdefault(d, []).append((when, int(w), n, lv, tg))
+    order = list(dict.fromkeys(trajectory["dimension"]))
     rows = []
     for name, day, dims in rounds:
-        planned = planned_levels_at(trajectory, day)
-        reached = dims.set_index("area")
-        for r in planned.itertuples(index=False):
-            level = reached["level"].get(r.dimension)
-            mean = reached["mean"].get(r.dimension)
-            status = ("not assessed" if level is None or pd.isna(level) else "ahead" if level > r.planned
-                      else "on plan" if level == r.planned else "behind")
-            rows.append({"round": name, "date": day, "dimension": r.dimension, "name": r.name, "wave": int(r.wave),
-                         "planned": int(r.planned), "reached": None if level is None or pd.isna(level) else int(level),
-                         "mean": mean, "target": int(r.target), "status": status})
+        when = pd.Timestamp(day)
+        any_done = any(x <= when for x in dates)
+        reached = dict(zip(dims["area"], dims["level"]))
+        means = dict(zip(dims["area"], dims["mean"]))
+        for d in order:
+            steps = [s for s in per_dim[d] if (s[0] <= when if any_done else s[1] == lowest)]
+            _, wave, dim_name, planned, target = steps[-1]
+            level, mean = reached.get(d), means.get(d)
+            status = ("not assessed" if level is None or pd.isna(level) else "ahead" if level > planned
+                      else "on plan" if level == planned else "behind")
+            rows.append({"round": name, "date": day, "dimension": d, "name": dim_name, "wave": int(wave),
+                         "planned": int(planned), "reached": None if level is None or pd.isna(level) else int(level),
+                         "mean": mean, "target": int(target), "status": status})
     return pd.DataFrame(rows, columns=["round", "date", "dimension", "name", "wave", "planned", "reached", "mean",
                                        "target", "status"])
-
-
-def initiatives_due(plan: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """The roadmap's initiatives as of `day`: 'should be done' (ended by then), 'under way' or 'not yet due'."""
-    out = plan[["wave", "initiative", "title", "start", "end", "owner"]].copy()
-    start, end = pd.to_datetime(out["start"]), pd.to_datetime(out["end"])
-    when = pd.Timestamp(day)
-    out["status"] = ["should be done" if e <= when else "under way" if s <= when else "not yet due"
-                     for s, e in zip(start, end)]
-    return out.reset_index(drop=True)
 
 
 def kpi_progress(scorecard: pd.DataFrame, measurements: pd.DataFrame, day: dt.date, start: dt.date) -> pd.DataFrame:

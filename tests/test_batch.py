@@ -58,8 +58,21 @@ def test_the_report_reads_like_a_report_not_code(batch):
         # every link is closed: an unclosed <a> would turn the rest of the report into one long link
         assert html.count("<a ") == html.count("</a>") and not re.search(r"<a [^>]*/>", html)
         if len(p.engagement.rounds) > 1:
-            assert "Part 4. Progress against the roadmap" in html
+            assert "Part 4. The progress review" in html
             assert f"Re-assessed in round {p.engagement.rounds[-1].name}" in html
+            # the steering group's review: RAG from status.csv, KPI trends with their notes, dimension trends,
+            # the plan from the review day and what changed, then today's gaps; the deck carries it too
+            at = [html.index(h) for h in ("The initiatives against the plan", "The KPIs over time",
+                                          "across the rounds", "The plan from the review day",
+                                          "What changed against the plan of record", "Today's gaps, ranked again")]
+            assert at == sorted(at)
+            assert "late: 70" in html and "not started though due" in html and "background: #F8DCCB" in html
+            assert "sickness up after the office move" in html and "Chart: The scorecard over time" in html
+            assert "initiatives are late or not started though due" in html
+            from pptx import Presentation
+
+            slides = [x.shapes.title.text for x in Presentation(str(out / cid / "deck.pptx")).slides]
+            assert "Steering group: the initiatives against the plan" in slides
         pdf = pypdf.PdfReader(out / cid / "report.pdf")
         assert len(pdf.pages) >= 8
         assert p.engagement.config.name.split()[0] in pdf.pages[0].extract_text()

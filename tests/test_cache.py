@@ -34,7 +34,7 @@ def test_one_changed_byte_of_a_response_file_is_seen_by_the_next_load(example_co
     assert assess_engagement(folder)[1].questions.equals(before.questions)
     assert entry.stat().st_mtime_ns == stamp and cached_files(cache) == kept  # a hit: nothing read or written
 
-    path = folder / "responses" / "2026-Q3" / "survey-export.csv"
+    path = folder / "responses" / "2026-11" / "survey-export.csv"  # the latest round
     data = path.read_bytes()
     first = re.search(rb"\n([^,\n]+),([^,\n]+),(STR1),([1-4]),", data)  # one respondent's answer to STR1
     assert first, data[:200]

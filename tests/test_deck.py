@@ -17,7 +17,8 @@ from assessment.findings import fmt_score
 from workbench.reports.deck import fits, write_deck
 
 TITLES = ["Key messages", "Where each dimension stands and its target", "The current state",
-          "How each role group sees it", "The gaps to close first", "The roadmap on one page", "The scorecard: how arrival will be measured",
+          "How each role group sees it", "In the customers' eyes", "The gaps to close first", "The roadmap on one page",
+          "The scorecard: how arrival will be measured",
           "Decisions asked of the leadership team", "Appendix: how the figures were computed"]
 
 

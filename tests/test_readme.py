@@ -18,7 +18,8 @@ def walkthrough_commands() -> list[str]:
 
 def test_the_consultants_day_in_the_readme_runs(tmp_path):
     commands = walkthrough_commands()
-    assert [c.split()[1] for c in commands] == ["init-client", "models", "questionnaire", "target", "validate",
+    assert [c.split()[1] for c in commands] == ["init-client", "models", "questionnaire", "target", "customer-survey",
+                                                "validate",
                                                 "score", "score", "score", "score", "roadmap", "run", "run", "portfolio",
                                                 "export", "forget"]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
@@ -37,6 +38,8 @@ def test_the_consultants_day_in_the_readme_runs(tmp_path):
         assert p.returncode == 0, (cmd, p.stderr)
         outputs[cmd] = p.stdout
     assert (tmp_path / "engagements" / "acme" / "acme-questionnaire.xlsx").is_file()
+    assert (tmp_path / "engagements" / "acme" / "customer-survey.xlsx").is_file()
+    assert "[keeps-promises]" in (tmp_path / "engagements" / "acme" / "customer-survey-form-columns.csv").read_text()
     assert "18 respondents" in outputs["workbench validate engagements/acme"]
     assert "Acme IT Service Desk" in outputs["workbench score engagements/acme"]
     assert (tmp_path / "profile.csv").read_text().startswith("client_id,model_id,model_version")

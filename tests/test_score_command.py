@@ -15,7 +15,7 @@ NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "client.yaml").exists(
 def test_the_example_engagements_cover_the_input_shapes_and_rounds():
     assert len(NAMES) == 4
     files = {n: sorted(p.suffix for p in (EXAMPLES / n / "responses").rglob("*") if p.is_file()) for n in NAMES}
-    assert files["harbourside-council-contact-centre"] == [".csv", ".csv"]  # two rounds, one folder each
+    assert files["harbourside-council-contact-centre"] == [".csv", ".csv", ".csv"]  # three rounds, a folder each
     assert files["northbank-it-service-desk"].count(".xlsx") >= 8   # returned questionnaires
     assert files["st-aldhelms-facilities"] == [".xlsx"]              # Forms export
     assert files["brightloop-customer-support"] == [".csv"]          # long CSV

@@ -45,20 +45,25 @@ def test_a_batch_run_records_every_round_once(tmp_path):
     assert (out / "portfolio.sqlite").is_file()
     engine = st.open_store(url)
     latest = st.latest_rounds(engine).set_index("client_id")
-    assert latest.loc["harbourside-council-contact-centre", "round"] == "2026-Q3"
-    assert latest.loc["harbourside-council-contact-centre", "respondents"] == 21
-    assert count(url, "select count(*) from rounds") == 3  # two rounds + one
+    assert latest.loc["harbourside-council-contact-centre", "round"] == "2026-11"
+    assert latest.loc["harbourside-council-contact-centre", "respondents"] == 22
+    assert count(url, "select count(*) from rounds") == 4  # three rounds + one
     n_questions = count(url, "select count(*) from question_scores")
     first_plan = st.read_table(engine, sa.text("select p.* from planned_initiatives p join rounds r on r.id = p.round_id "
                                                "where r.round = '2025-Q4'"))
-    assert len(first_plan) > 0 and count(url, "select count(*) from kpi_values") == 24
+    assert len(first_plan) > 0 and count(url, "select count(*) from kpi_values") == 36
     assert count(url, "select count(*) from respondent_counts where round_id in (select id from rounds where "
-                      "round = '2026-Q3')") == 3
-    # a second run (of the client with two rounds) replaces its latest round and keeps the first round as it was
+                      "round = '2026-11')") == 3
+    # the plan of record as delivered on the review day, with the latest round only (status.csv read)
+    assert count(url, "select count(*) from initiative_delivery d join rounds r on r.id = d.round_id "
+                      "where r.round = '2026-11'") == count(url, "select count(*) from initiative_delivery") == 21
+    assert count(url, "select count(*) from initiative_delivery where state = 'late'") == 3
+    # a second run (of the client with three rounds) replaces its latest round and keeps the first round as it was
     # first recorded; the other client's round stays as it is
     r = run(EXAMPLES / HARBOURSIDE, "--out", out, "--formats", "html")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert count(url, "select count(*) from rounds") == 3 and count(url, "select count(*) from runs") == 2
+    assert count(url, "select count(*) from rounds") == 4 and count(url, "select count(*) from runs") == 2
+    assert count(url, "select count(*) from initiative_delivery") == 21  # replaced with its round, not added
     assert count(url, "select count(*) from question_scores") == n_questions
     again = st.read_table(engine, sa.text("select p.* from planned_initiatives p join rounds r on r.id = p.round_id "
                                           "where r.round = '2025-Q4'"))
@@ -71,8 +76,31 @@ def test_the_schema_comes_from_the_migrations_and_matches_the_code(tmp_path):
 
     engine = st.open_store(st.url_from(str(tmp_path)))
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
         assert compare_metadata(MigrationContext.configure(conn), st.meta) == []
+
+
+def test_a_store_made_before_the_delivery_table_is_upgraded_in_place(tmp_path):
+    """A store written by an earlier release (schema 0001) gets the initiative_delivery table when opened, its rows
+    kept."""
+    from alembic import command
+    from alembic.config import Config
+    from importlib import resources
+
+    url = st.url_from(str(tmp_path))
+    engine = sa.create_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("workbench.store") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql("insert into clients (client_id, name, sector, model_id, last_recorded) values "
+                             "('old', 'Old client', '', 'service-management', '2026-01-01 00:00:00')")
+    engine = st.open_store(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("select count(*) from initiative_delivery").scalar() == 0
+        assert conn.exec_driver_sql("select client_id from clients").scalar() == "old"
 
 
 def test_a_failure_while_recording_leaves_nothing_of_the_client(tmp_path):
@@ -152,7 +180,7 @@ def test_forget_removes_every_trace_of_a_client_from_the_database_file(batch, tm
     assert any(m in db.read_bytes() for m in marks)
     r = workbench("forget", "harbourside-council-contact-centre", "--store", store_dir)
     assert r.exit_code == 0, r
-    assert "Removed harbourside-council-contact-centre (2 rounds)" in r.stdout
+    assert "Removed harbourside-council-contact-centre (3 rounds)" in r.stdout
     for f in store_dir.iterdir():  # the database file and any journal next to it
         data = f.read_bytes()
         for m in marks[:3]:
@@ -173,11 +201,13 @@ def test_export_hands_over_files_analysis_and_store_rows(batch, tmp_path, workbe
     with zipfile.ZipFile(target) as z:
         names = set(z.namelist())
         assert {"engagement/client.yaml", "engagement/kpis.csv", "engagement/responses/2025-Q4/survey-export.csv",
-                "analysis/round-2025-Q4.json", "analysis/round-2026-Q3.json", "store/rows.json"} <= names
-        latest = json.loads(z.read("analysis/round-2026-Q3.json"))
-        assert latest["round"]["respondents"] == 21 and len(latest["dimension_scores"]) == 12
+                "engagement/status.csv", "analysis/round-2025-Q4.json", "analysis/round-2026-11.json",
+                "store/rows.json"} <= names
+        latest = json.loads(z.read("analysis/round-2026-11.json"))
+        assert latest["round"]["respondents"] == 22 and len(latest["dimension_scores"]) == 12
         rows = json.loads(z.read("store/rows.json"))
-        assert [r["round"] for r in rows["rounds"]] == ["2025-Q4", "2026-Q3"] and len(rows["kpi_values"]) == 24
+        assert [r["round"] for r in rows["rounds"]] == ["2025-Q4", "2026-Q3", "2026-11"]
+        assert len(rows["kpi_values"]) == 36 and len(rows["initiative_delivery"]) == 21
 
 
 def test_a_store_url_that_cannot_be_used_is_named(tmp_path):

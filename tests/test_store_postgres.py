@@ -60,13 +60,15 @@ def test_batch_portfolio_and_forget_on_postgresql(postgres_url, tmp_path, workbe
     assert not (out / "portfolio.sqlite").exists()  # recorded on the server, not in a file
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0001"
-        assert conn.exec_driver_sql("select count(*) from rounds").scalar() == 3
-        assert conn.exec_driver_sql("select count(*) from kpi_values").scalar() == 24
+        assert conn.exec_driver_sql("select version_num from alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("select count(*) from rounds").scalar() == 4
+        assert conn.exec_driver_sql("select count(*) from kpi_values").scalar() == 36
+        assert conn.exec_driver_sql("select count(*) from initiative_delivery").scalar() == 21
     r = workbench("portfolio", "--store", postgres_url, "--out", tmp_path / "p")
     assert r.exit_code == 0, r
     html = (tmp_path / "p" / "portfolio.html").read_text()
     assert "Harbourside Council Contact Centre" in html.split("Clients behind their roadmap")[1]
+    assert "Harbourside Council Contact Centre" in html.split("Late initiatives")[1].split("common top gaps")[0]
     r = workbench("forget", "harbourside-council-contact-centre", "--store", postgres_url)
     assert r.exit_code == 0, r
     with engine.connect() as conn:

@@ -126,6 +126,9 @@ def test_the_room_loses_nothing_and_the_page_needs_nothing_beyond_localhost(room
     wait_status(page, "Everything shown is saved")
     assert "Northbank IT Service Desk" in page.inner_text(".wb-app-header")
     assert not page.locator(".jp-InputArea, .jp-InputPrompt, #menu-panel").count()  # no code, no Jupyter chrome
+    # the customers' view beside the targets: the roots they rate below acceptable, and a badge per dimension
+    assert "Root below acceptable: Gets me working again quickly" in page.inner_text(".wb-customer-view")
+    assert page.locator(".wb-target-delivery-enablers").count() and page.locator(".wb-customer-low").count() >= 3
 
     # a target moves: the radar and the ranked gaps change with it, and the change is listed by name
     radar, gaps = page.inner_html(".wb-view-radar"), page.inner_html(".wb-view-gaps")

@@ -79,11 +79,32 @@ def questionnaire_cmd(folder: Path, out: Path | None) -> None:
     click.echo(f"Wrote {target}")
 
 
+@cli.command("customer-survey", short_help="Write the customer survey built from the driver tree, and a form template.")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the workbook (default: FOLDER/customer-survey.xlsx); the online form's column "
+                   "template goes beside it as NAME-form-columns.csv.")
+@click.option("--no-extras", is_flag=True, help="Leave out overall satisfaction and likelihood to recommend.")
+@reports_input_errors
+def customer_survey_cmd(folder: Path, out: Path | None, no_extras: bool) -> None:
+    """Write the customer survey: performance and importance of each driver in client.yaml's driver tree, one
+    open comment, and (unless --no-extras) overall satisfaction and likelihood to recommend. Returned workbooks
+    and online-form exports go into FOLDER/customers/, a file per week if you like; every answer is dated."""
+    from workbench.engagement.scaffold import write_customer_survey
+
+    for path in write_customer_survey(load_engagement(folder), out, not no_extras):
+        click.echo(f"Wrote {path}")
+
+
 @cli.command("validate")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 def validate_cmd(folders: tuple[Path, ...]) -> None:
-    """Check client.yaml and every response file; list all problems, and warnings such as a scorecard KPI that
-    no planned initiative moves, without printing scores."""
+    """Check client.yaml, every response file, the customer answers and status.csv; list all problems, and
+    warnings such as a scorecard KPI that no planned initiative moves, without printing scores."""
+    from assessment.customer_view import headline as customer_headline
+    from workbench.engagement.status import read_status
+    from workbench.planning import client_initiatives
+
     failed = False
     for folder in folders:
         try:
@@ -91,6 +112,8 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
             rounds = engagement.rounds
             ingested = {r.name: read_engagement_responses(engagement, r.name) for r in rounds}
             kpi_measurements(engagement)  # checked here too: validate finds every problem before a batch does
+            customers = engagement.customer_answers
+            statuses = read_status(engagement.folder, {i.id: i.title for i in client_initiatives(engagement)})
         except InputError as exc:
             click.echo(exc.render(), err=True)
             failed = True
@@ -110,6 +133,15 @@ def validate_cmd(folders: tuple[Path, ...]) -> None:
                 click.echo(f"  note: {note}")
             for warning in coverage_warnings(a, model):
                 click.echo(f"  warning: {warning}")
+        if customers.files:
+            h = customer_headline(customers.answers)
+            span = f", {h['first']:%d %b %Y} to {h['last']:%d %b %Y}" if h["first"] is not None else ""
+            click.echo(f"OK {folder} customers: {h['customers']} customers, {h['answers']:,} answers in "
+                       f"{len(customers.files)} file(s){span}")
+            for note in customers.notes:
+                click.echo(f"  note: {note}")
+        if len(statuses):
+            click.echo(f"OK {folder} status.csv: {len(statuses)} initiative(s) with a status")
         for note in engagement.notes:
             click.echo(f"  note: {note}")
         vision = engagement.config.vision

@@ -11,6 +11,7 @@ import pandas as pd
 
 from assessment.scoring import Assessment
 from roadmaps.catalogue import Initiative, catalogue_tables, effective_initiatives
+from assessment.customer_view import customer_component
 from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
 from roadmaps.scorecard import interim_targets, kpi_names, scorecard_table, unmoved_kpi_warnings
 from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap
@@ -39,6 +40,14 @@ class Planning:
     def interim(self) -> pd.DataFrame:
         """Each KPI's target on the way, at the end of the waves that move it."""
         return interim_targets(self.scorecard, self.roadmap.plan, self.roadmap.waves)
+
+    @functools.cached_property
+    def customers(self):
+        """The engagement in its customers' eyes (workbench.engagement.customers.CustomerView); None when
+        customers/ holds no answers."""
+        from workbench.engagement.customers import customer_view
+
+        return customer_view(self.engagement, self.assessment.dimensions)
 
     @property
     def kpi_names(self) -> dict[str, str]:
@@ -76,7 +85,7 @@ def plan(engagement: Engagement, assessment: Assessment, settings: PlanSettings,
     weights = weights or cfg.roadmap.priority_weights
     targets = target_profile(model, cfg.vision)
     gaps = dimension_gaps(assessment.dimensions, assessment.perception_gap, assessment.importance, targets,
-                          model, weights)
+                          model, weights, customer_component(engagement.customer_drivers, cfg.customers.acceptable))
     initiatives, raises = catalogue_tables(client_initiatives(engagement))
     library = engagement.catalogue.kpis if engagement.catalogue is not None else []
     roadmap = build_roadmap(gaps, initiatives, raises, settings)

@@ -14,7 +14,7 @@ from conftest import EXAMPLES, EXE
 
 BRIGHTLOOP = "brightloop-customer-support"     # a long CSV (';', UTF-8 BOM): 24 respondents, 1,320 answers
 NORTHBANK = "northbank-it-service-desk"        # 18 returned questionnaire workbooks
-HARBOURSIDE = "harbourside-council-contact-centre"  # two rounds and kpis.csv
+HARBOURSIDE = "harbourside-council-contact-centre"  # three rounds, kpis.csv and status.csv
 BRIGHTLOOP_CSV = Path("responses") / "survey-export-2026-09.csv"
 ALIAS_BOMB = "".join(f"{a}: &{a} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
                      for p, a in zip(["", *"abcdefgh"], "abcdefghi"))

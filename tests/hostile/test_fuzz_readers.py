@@ -13,6 +13,7 @@ import itertools
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -315,3 +316,40 @@ def test_a_status_file_gives_statuses_or_a_clear_error(workspace, data):
         assert set(got["initiative"]) <= set(PLANNED)
         assert got["status"].isin(["not started", "under way", "done", "dropped"]).all()
         assert got["initiative"].is_unique
+
+
+# ---------------------------------------------------------------- customer answers (customers/)
+PULSE = (EXAMPLES / BRIGHTLOOP / "customers" / "pulse-survey-export.csv").read_bytes()[:3000]
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=3000), mutations(PULSE), st.data()))
+def test_customer_answers_give_dated_ratings_or_a_clear_error(workspace, data):
+    from assessment.customer_answers import read_customer_answers
+    from assessment.customer_survey import form_headers
+
+    eng = ENGAGEMENTS.get(BRIGHTLOOP) or ENGAGEMENTS.setdefault(BRIGHTLOOP, load_engagement(EXAMPLES / BRIGHTLOOP))
+    tree = eng.config.customers
+    if not isinstance(data, bytes):  # a wide form export whose cells are anything at all
+        cells = st.one_of(st.text(max_size=12), st.sampled_from(["4", "5 - Excellent", "N/A", "2026-10-05", "13/10/2026",
+                                                                  "=1+1", "11", "-1", ""]))
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(form_headers(tree))
+        for row in data.draw(st.lists(st.lists(cells, min_size=len(form_headers(tree)),
+                                               max_size=len(form_headers(tree))), max_size=5)):
+            w.writerow(row)
+        data = buf.getvalue().encode()
+    with one_file(workspace, "pulse.csv", data) as path:
+        def read():
+            got = read_customer_answers(path.parent, tree, tree.columns, root=workspace)
+            if got.problems:
+                raise InputError(got.problems)
+            return got
+        got = read_or_refuse(read, path.parent)
+    if got is not None:
+        a = got.answers
+        assert a["date"].notna().all() and (a["date"] <= pd.Timestamp.today()).all()
+        rated = a[a["measure"].isin(["performance", "importance", "overall"])]
+        assert rated["value"].between(1, 5).all() and a[a["measure"] == "recommend"]["value"].between(0, 10).all()
+        assert set(a.loc[a["measure"].isin(["performance", "importance"]), "driver"]) <= {d.id for d in tree.drivers}

@@ -9,11 +9,12 @@ from workbench.engagement.kpis import KPI_FILES
 
 
 def read_by_commands(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(folders, files) of an engagement that commands read: responses/ with its rounds, and client.yaml, the KPI
-    measurements and the decision log. Other files in the folder (the questionnaire, a roadmap workbook) are
+    """(folders, files) of an engagement that commands read: responses/ with its rounds, customers/, and
+    client.yaml, the KPI measurements, the initiative status and the decision log. Other files in the folder (the questionnaire, a roadmap workbook) are
     outputs a consultant may keep there."""
     folder = Path(folder).resolve()
-    return [folder / RESPONSES_DIR], [folder / CLIENT_FILE, *(folder / k for k in KPI_FILES), folder / DECISION_LOG]
+    return ([folder / RESPONSES_DIR, folder / "customers"],
+            [folder / CLIENT_FILE, *(folder / k for k in KPI_FILES), folder / "status.csv", folder / DECISION_LOG])
 
 
 def input_files(folder: Path) -> list[Path]:

@@ -20,6 +20,7 @@ from assessment.yamlfile import ProblemList, parse_validated, read_yaml_text
 from roadmaps.catalogue import Catalogue, builtin_catalogue_path, client_initiative_problems, load_catalogue
 from roadmaps.vision import vision_problems
 from workbench import atomic
+from workbench.engagement.customers import kpi_source_problems
 from workbench.engagement.config import CLIENT_FILE, RESPONSES_DIR, ClientConfig
 from workbench.engagement.files import file_hash, fingerprint, read_by_commands
 from workbench.engagement.rounds import Round, find_rounds
@@ -47,6 +48,21 @@ class Engagement:
         folder is looked at once per Engagement."""
         return find_rounds(self.responses_dir, self.config.rounds, self.config.dates.assessment,
                            str(self.folder / CLIENT_FILE))
+
+    @functools.cached_property
+    def customer_answers(self):
+        """customers/ read once per Engagement (assessment.customer_answers.CustomerAnswers); InputError when a
+        file is bad."""
+        from workbench.engagement.customers import read_engagement_customers
+
+        return read_engagement_customers(self)
+
+    @functools.cached_property
+    def customer_drivers(self):
+        """Each driver of the tree as customers rate it (assessment.customer_view.driver_table)."""
+        from assessment.customer_view import driver_table
+
+        return driver_table(self.customer_answers.answers, self.config.customers)
 
     def round(self, name: str | None = None) -> Round:
         """A round by name; the latest when `name` is None. InputError for an unknown name."""
@@ -102,7 +118,8 @@ def engagement_from_text(text: str, folder: Path) -> Engagement:
         problems.add(("model",), f"unknown model {config.model!r}: " + exc.problems[0].message)
         problems.raise_if_any()
     model = load_model(model_path)
-    for loc, msg in vision_problems(config.vision, model) + driver_tree_problems(config.customers, model):
+    for loc, msg in (vision_problems(config.vision, model) + driver_tree_problems(config.customers, model)
+                     + kpi_source_problems(config)):
         problems.add(loc, msg)
     settings = config.roadmap
     catalogue = None

@@ -132,8 +132,21 @@ def _measured_twice(rows: list[dict], source: str) -> list[Problem]:
 
 def kpi_measurements(engagement) -> pd.DataFrame:
     """The engagement's KPI measurements (empty when it keeps none)."""
+    from workbench.engagement.customers import customer_kpi_measurements
+
+    computed = customer_kpi_measurements(engagement)
     path = kpi_file(engagement.folder)
     if path is None:
-        return pd.DataFrame(columns=["kpi", "date", "value", "note"])
-    with reading(str(path)):
-        return read_kpi_measurements(path, engagement.config.vision.scorecard, root=engagement.folder)
+        typed = pd.DataFrame(columns=["kpi", "date", "value", "note"])
+    else:
+        with reading(str(path)):
+            typed = read_kpi_measurements(path, engagement.config.vision.scorecard, root=engagement.folder)
+    if computed.empty:
+        return typed
+    both = set(typed["kpi"]) & set(computed["kpi"])
+    if both:
+        raise InputError([Problem(str(path), f"KPI {k!r} is measured by customers (its source in client.yaml), so "
+                                             "its values come from customers/; expected no rows for it here",
+                                  column="kpi") for k in sorted(both)], str(path))
+    return pd.concat([typed, computed], ignore_index=True).sort_values(["kpi", "date"], kind="stable") \
+        .reset_index(drop=True)

@@ -55,6 +55,33 @@ def write_questionnaire(engagement: Engagement, target: Path | None = None) -> P
     return target
 
 
+CUSTOMER_SURVEY_FILE = "customer-survey.xlsx"
+
+
+def write_customer_survey(engagement: Engagement, target: Path | None = None, extras: bool = True) -> list[Path]:
+    """The customer survey workbook built from the driver tree, and beside it the column template of an online
+    form (`<name>-form-columns.csv`: the header row its export should carry). InputError without a driver tree."""
+    from assessment.customer_survey import build_survey, form_headers
+    from assessment.sheets import write_csv
+
+    tree = engagement.config.customers
+    source = str(engagement.folder / CLIENT_FILE)
+    if not tree.drivers:
+        raise InputError([Problem(source, "no driver tree: the customer survey asks customers about the drivers in "
+                                          "client.yaml's `customers:` section, and it has none; expected drivers in "
+                                          "roots, trunk and crown (see README, 'The driver tree')", key="customers")])
+    target = Path(target) if target else engagement.folder / CUSTOMER_SURVEY_FILE
+    if target.suffix.lower() != ".xlsx":
+        raise InputError([Problem(str(target), f"found the suffix {target.suffix or '(none)'!r}; expected an .xlsx "
+                                               "file name for the survey workbook")])
+    columns = target.with_name(f"{target.stem}-form-columns.csv")
+    for t, option in ((target, "--out"), (columns, "--out (its form template)")):
+        refuse_output(t, option, *engagement_inputs(engagement))
+    save_questionnaire(build_survey(tree, engagement.config.name, engagement.config.id, extras), target)
+    atomic.write_text(columns, write_csv([], form_headers(tree, extras)))
+    return [target, columns]
+
+
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
@@ -145,7 +172,7 @@ roadmap:
   waves: 4
   wave_weeks: 13
   capacity: 40
-  priority_weights: {{gap: 0.4, importance: 0.2, foundation: 0.25, disagreement: 0.15}}
+  priority_weights: {{gap: 0.4, importance: 0.2, foundation: 0.25, disagreement: 0.15, customers: 0.25}}
   exclude_initiatives: []   # ids from the catalogue that do not fit this client
   add_initiatives: []       # the client's own initiatives, in the catalogue's format
 

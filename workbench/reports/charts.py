@@ -56,7 +56,11 @@ def _fit(fig: Figure, renderer, passes: int = 2) -> None:
     Measure the text around the axes, move the axes' edges by what sticks out (or by the room left), and
     measure again (two passes), each pass reusing the text measurements of the renderer that will draw
     the chart. matplotlib's constrained layout does the same with several more passes and its own renderer,
-    a third of a chart's cost. Handles what our charts have: one main axes, optionally a colorbar."""
+    a third of a chart's cost. Handles what our charts have: one main axes, optionally a colorbar; small multiples
+    (a grid of axes, see `_small_multiples`) are laid out by `_fit_grid`."""
+    if getattr(fig, "wb_grid", None):
+        _fit_grid(fig, renderer, passes)
+        return
     W, H = fig.get_size_inches()
     r = renderer
     px = fig.dpi
@@ -408,7 +412,10 @@ def priority_chart(gaps: pd.DataFrame, unit: str = "dimension") -> Figure:
     for col, colour, label in (("w_gap", BLUE, "size of the gap"), ("w_importance", ORANGE, "importance"),
                                ("w_foundation", GREEN, "foundation (roots first)" if g["layer"].notna().any()
                                 else "foundation"),
-                               ("w_disagreement", PURPLE, "leaders and front line disagree")):
+                               ("w_disagreement", PURPLE, "leaders and front line disagree"),
+                               ("w_customers", VERMILION, "customers rate its roots or trunk low")):
+        if col == "w_customers" and not (g[col] > 0).any():
+            continue  # no customer answers, or none below acceptable: no empty legend entry
         ax.barh(g["name"], g[col], left=left, color=colour, label=label, height=0.7)
         left += g[col].to_numpy()
     ax.tick_params(axis="y", labelsize=8)
@@ -496,6 +503,187 @@ def progress_chart(against_plan: pd.DataFrame, before: pd.Series, levels: list, 
     return fig
 
 
+GRID_GAP = 0.12  # inches between one panel's text and the next panel's
+
+
+def _small_multiples(n: int, cols: int, panel_height: float, title: str, handles: list) -> tuple[Figure, list]:
+    """A page-wide figure of `n` panels in rows of `cols`, under a title and one legend for all (`handles`);
+    `_fit_grid` places the panels when the chart is drawn, so every panel's labels fit beside the next (a
+    panel's title must fit its cell: see `_panel_chars`)."""
+    rows = max(1, -(-n // cols))
+    fig = _figure(PAGE_WIDTH, rows * panel_height + 0.75)
+    axes = [fig.add_axes((0, 0, 1, 1)) for _ in range(n)]
+    fig.wb_grid = (rows, cols)
+    fig.suptitle(title, fontsize=11, fontweight="bold", y=1 - PAD / fig.get_size_inches()[1], va="top")
+    if handles:
+        fig.legend(handles=handles, loc="upper center", ncol=len(handles), frameon=False, fontsize=8,
+                   handlelength=1.8, columnspacing=1.2)
+    return fig, axes
+
+
+def _panel_chars(cols: int, size: float = 8) -> int:
+    """How many characters of a bold title fit a panel of a small multiple `cols` wide (its axis labels take
+    about 0.4 in on the left)."""
+    cell = (PAGE_WIDTH - 2 * PAD) / cols
+    return max(10, int((cell - 0.45) * 72 / (size * 0.66)))
+
+
+def _fit_grid(fig: Figure, renderer, passes: int = 4) -> None:
+    """The panels of a small multiple in equal cells below its title and legend, each cell's inner margins the
+    largest any panel's labels need (measured, as `_fit` measures one axes)."""
+    rows, cols = fig.wb_grid
+    W, H = fig.get_size_inches()
+    px = fig.dpi
+    top = PAD
+    if fig._suptitle is not None:
+        top += fig._suptitle.get_window_extent(renderer).height / px + 0.06
+    for legend in fig.legends:  # just below the title
+        legend.set_bbox_to_anchor((0.5, 1 - top / H), transform=fig.transFigure)
+        top += legend.get_window_extent(renderer).height / px + 0.02
+    cw, ch = (W - 2 * PAD) / cols, (H - top - PAD) / rows
+    margin = [0.35, 0.05, 0.3, 0.3]  # left, right, bottom, top: inches inside a cell
+    for _ in range(passes):
+        for k, ax in enumerate(fig.axes):
+            i, j = divmod(k, cols)
+            x0, y0 = PAD + j * cw + margin[0], H - top - (i + 1) * ch + margin[2]
+            ax.set_position([x0 / W, y0 / H, max(cw - margin[0] - margin[1], 0.3) / W,
+                             max(ch - margin[2] - margin[3], 0.3) / H])
+        need = [0.0, 0.0, 0.0, 0.0]
+        for ax in fig.axes:
+            tight, box = ax.get_tightbbox(renderer), ax.get_window_extent(renderer)
+            for m, v in enumerate(((box.x0 - tight.x0) / px, (tight.x1 - box.x1) / px, (box.y0 - tight.y0) / px,
+                                   (tight.y1 - box.y1) / px)):
+                need[m] = max(need[m], v)
+        wanted = [need[0] + GRID_GAP / 2, need[1] + GRID_GAP / 2, need[2] + GRID_GAP / 2, need[3] + GRID_GAP / 2]
+        if max(abs(a - b) for a, b in zip(wanted, margin)) < 0.01:
+            break
+        margin = wanted
+    for k, ax in enumerate(fig.axes):
+        i, j = divmod(k, cols)
+        x0, y0 = PAD + j * cw + margin[0], H - top - (i + 1) * ch + margin[2]
+        ax.set_position([x0 / W, y0 / H, max(cw - margin[0] - margin[1], 0.3) / W,
+                         max(ch - margin[2] - margin[3], 0.3) / H])
+
+
+def lay_out(fig: Figure) -> Figure:
+    """The chart laid out for a raster copy (the deck's PNG): what `svg_text` does before it draws."""
+    _fit(fig, fig.canvas.get_renderer())
+    return fig
+
+
+def _date_axis(ax, first, last, size: int = 7) -> None:
+    """Dates along a panel's x axis: at most about four, as 'Jan 26'."""
+    months = max((pd.Timestamp(last) - pd.Timestamp(first)).days / 30.4, 1)
+    step = next((m for m in (1, 2, 3, 6) if months / m <= 4), 12)
+    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=range(1, 13, step)))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    ax.tick_params(axis="both", labelsize=size, length=2, pad=1.5)
+
+
+def kpi_trend_chart(series: pd.DataFrame, kpis: pd.DataFrame, interim: pd.DataFrame, start, day) -> Figure:
+    """Each scorecard KPI over time, a panel each: every measurement (a ring and its number where it has a note),
+    the way from the baseline at the roadmap's `start` through the targets on the way (at the end of the waves
+    that move it) to the target, the target at its due date, and the review `day`.
+
+    `series`: kpi, date, value, mark (the note's number, or nothing); `kpis`: kpi, name, unit, baseline, target,
+    due, in the order to draw; `interim`: kpi, wave_end, interim_target."""
+    if kpis.empty:
+        return _nothing("The scorecard has no KPIs")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=BLUE, marker="o", markersize=4, label="measured"),
+               Line2D([], [], color=BLUE, marker="o", markersize=7, markerfacecolor="white", linestyle="none",
+                      markeredgecolor=VERMILION, markeredgewidth=1.5, label="measured, with a note (numbered)"),
+               Line2D([], [], color=ORANGE, linestyle="--", marker="_", markersize=8, label="planned: on the way"),
+               Line2D([], [], color=ORANGE, marker="D", linestyle="none", markersize=5, label="target, when due"),
+               Line2D([], [], color=GREY, linewidth=1, label="review")]
+    fig, axes = _small_multiples(len(kpis), 3, 1.75, "The scorecard over time: each KPI against the way to its "
+                                                     "target", handles)
+    day, start = pd.Timestamp(day), pd.Timestamp(start)
+    for ax, k in zip(axes, kpis.itertuples(index=False)):
+        mine = series[series["kpi"] == k.kpi].sort_values("date")
+        way = interim[interim["kpi"] == k.kpi].sort_values("wave_end")
+        dates = pd.to_datetime(mine["date"])
+        xs = [start, day] + list(dates) + ([pd.Timestamp(k.due)] if pd.notna(k.due) else []) + list(
+            pd.to_datetime(way["wave_end"]))
+        if pd.notna(k.baseline):
+            plan_x = [start] + list(pd.to_datetime(way["wave_end"]))
+            plan_y = [float(k.baseline)] + list(way["interim_target"].astype(float))
+            ax.plot(plan_x, plan_y, "--", color=ORANGE, linewidth=1.2, zorder=1)
+            ax.scatter(plan_x[1:], plan_y[1:], marker="_", s=60, linewidths=1.5, color=ORANGE, zorder=2)
+            ax.scatter([start], [float(k.baseline)], s=14, color="white", edgecolor=GREY, linewidth=1, zorder=2)
+        if pd.notna(k.target) and pd.notna(k.due):
+            ax.scatter([pd.Timestamp(k.due)], [float(k.target)], marker="D", s=22, color=ORANGE, zorder=3)
+        elif pd.notna(k.target):
+            ax.axhline(float(k.target), color=ORANGE, linewidth=0.8, linestyle=":")
+        ax.axvline(day, color=GREY, linewidth=1, zorder=0)
+        if len(mine):
+            ax.plot(dates, mine["value"].astype(float), "-o", color=BLUE, markersize=3, linewidth=1.4, zorder=4)
+            marked = mine[mine["mark"].notna()]
+            for d, v, mark in zip(pd.to_datetime(marked["date"]), marked["value"].astype(float), marked["mark"]):
+                ax.scatter([d], [v], s=42, facecolor="white", edgecolor=VERMILION, linewidth=1.5, zorder=5)
+                ax.annotate(str(int(mark)), (d, v), xytext=(0, 5), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=7, fontweight="bold", color=VERMILION, zorder=6)
+        else:
+            ax.text(0.5, 0.5, "not measured yet", transform=ax.transAxes, ha="center", va="center", fontsize=7,
+                    color="#555555")
+        values = [v for v in [*mine["value"].astype(float), k.baseline, k.target, *way["interim_target"]]
+                  if v is not None and pd.notna(v)]
+        if values:
+            lo, hi = min(values), max(values)
+            pad = max((hi - lo) * 0.18, abs(hi) * 0.02, 0.5)
+            ax.set_ylim(lo - pad, hi + pad * 1.6)  # room above for a note's number
+        ax.set_xlim(min(xs) - pd.Timedelta(days=20), max(xs) + pd.Timedelta(days=20))
+        _date_axis(ax, min(xs), max(xs))
+        unit = str(k.unit or "").strip()
+        chars = _panel_chars(3)
+        ax.set_title(_wrap(k.name, chars) + (f"\n({textwrap.shorten(unit, chars - 2, placeholder='…')})" if unit and unit != "%"
+                                            else " (%)" if unit == "%" else ""), fontsize=8, loc="left")
+        ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
+        ax.set_axisbelow(True)
+    return fig
+
+
+def dimension_trend_chart(history: pd.DataFrame, dates: list, targets: dict, levels: list, behind: set,
+                          unit: str = "dimension") -> Figure:
+    """A small panel per dimension: its mean score at every round (the last labelled), against its target; the
+    last point in vermilion where the dimension is behind the plan of record.
+
+    `history`: mean per dimension name (rows) and round (columns, oldest first); `dates`: each round's date;
+    `targets`: name -> target level; `behind`: the names behind the plan."""
+    if history.empty:
+        return _nothing(f"No {unit} has a score in two rounds")
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=BLUE, marker="o", markersize=4, label="mean score at each round"),
+               Line2D([], [], color=VERMILION, marker="o", linestyle="none", markersize=5,
+                      label="now, behind the plan"),
+               Line2D([], [], color=ORANGE, linestyle="--", label="target")]
+    fig, axes = _small_multiples(len(history), 4, 1.5, f"Each {unit} across the rounds", handles)
+    xs = [pd.Timestamp(d) for d in dates]
+    lo, hi = levels[0].value, levels[-1].value
+    for k, (ax, (name, row)) in enumerate(zip(axes, history.iterrows())):
+        y = row.to_numpy(dtype=float)
+        ax.plot(xs, y, "-o", color=BLUE, markersize=3, linewidth=1.4, zorder=3)
+        if not np.isnan(y[-1]):
+            ax.scatter([xs[-1]], [y[-1]], s=22, color=VERMILION if name in behind else BLUE, zorder=4)
+            ax.annotate(fmt_score(y[-1], 1), (xs[-1], y[-1]), xytext=(4, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=7, color="#333333")
+        t = targets.get(name)
+        if t is not None and pd.notna(t):
+            ax.axhline(float(t), color=ORANGE, linestyle="--", linewidth=1, zorder=1)
+        ax.set_ylim(lo - 0.2, hi + 0.2)
+        ax.set_yticks([lv.value for lv in levels], [str(lv.value) for lv in levels] if k % 4 == 0 else [])
+        span = max(xs[-1] - xs[0], pd.Timedelta(days=30))
+        ax.set_xlim(xs[0] - span * 0.08, xs[-1] + span * 0.3)  # room for the last value's label
+        ax.set_xticks([xs[0], xs[-1]], [f"{xs[0]:%b %y}", f"{xs[-1]:%b %y}"])
+        ax.tick_params(axis="both", labelsize=7, length=2, pad=1.5)
+        ax.grid(axis="y", color="#EEEEEE", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(_wrap(name, _panel_chars(4)), fontsize=8, loc="left")
+    return fig
+
+
 def kpi_chart(kpis: pd.DataFrame) -> Figure:
     """Share of the way from baseline to target each KPI has covered, against the share of time gone by."""
     k = kpis.iloc[::-1]
@@ -537,3 +725,7 @@ def level_distribution_chart(dist: pd.DataFrame, levels: list, title: str) -> Fi
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(levels), frameon=False, fontsize=8)
     ax.set_title(title, pad=26)
     return fig
+
+
+# The building blocks other chart modules (customer_charts) build on, under public names.
+figure, fit, nothing, place_labels, wrap_label = _figure, _fit, _nothing, _place_labels, _wrap

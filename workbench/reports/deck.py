@@ -159,7 +159,9 @@ def _score(x) -> str:
     return "-" if x is None or pd.isna(x) else fmt_score(x, 1)
 
 
-def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> Presentation:
+def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None, review=None) -> Presentation:
+    """The deck; with `review` (the engagement's progress review, two or more rounds) the steering group's slides
+    come before the decisions: each initiative against the plan, the KPIs over time, what changed in the plan."""
     s = s or executive_summary(p, report_date)
     cfg, model = p.engagement.config, p.engagement.model
     prs = Presentation()
@@ -198,6 +200,8 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
             r.font.size, r.font.color.rgb = Pt(18), GREY
 
     _heatmap(prs, p, tier)
+    if p.customers is not None:
+        _customers(prs, p)
 
     top = p.gaps[p.gaps["priority"] > 0].head(5)
     _table(_slide(prs, "The gaps to close first"), ["#", tier, "Today", "Target", "Why it comes first"],
@@ -216,13 +220,17 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
                  k["better"] or "-", k["owner"] or "-", str(k["due"] or "-")] for k in s.scorecard],
                [2.9, 1.2, 2.8, 1.2, 1.4, 1.7, 1.1], size=12)
 
+    if review is not None:
+        _review_slides(prs, review)
+
     _bullets(_slide(prs, "Decisions asked of the leadership team"), s.decisions, size=20, numbered=True)
 
     _bullets(_slide(prs, "Appendix: how the figures were computed"), [
         f"Model: {model.name}, version {model.version}; {len(p.assessment.respondents)} respondents.",
         *model.describe_aggregation()[:3],
-        "Gap = target level minus today's score; the priority weighs the gap, importance, foundations first and "
-        "disagreement between leaders and the front line.",
+        "Gap = target level minus today's score; the priority weighs the gap, importance, foundations first, "
+        "disagreement between leaders and the front line" + (", and the roots and trunk customers rate below "
+                                                             "acceptable." if p.customers is not None else "."),
         f"The roadmap: {p.roadmap.settings.waves} waves of {p.roadmap.settings.wave_weeks} weeks with "
         f"{p.roadmap.settings.capacity:g} person-weeks each; one level at a time per {said.dimension}; prerequisites "
         "first.",
@@ -230,13 +238,137 @@ def build_deck(p: Planning, report_date: dt.date, s: Summary | None = None) -> P
     return prs
 
 
+def _customers(prs, p: Planning) -> None:
+    """In the customers' eyes: the driver tree as customers rate it, and the roots below the acceptable level
+    (else the drivers furthest below it), sized to the box by the length budget."""
+    from workbench.reports import customer_charts, customer_text
+
+    c = p.customers
+    slide = _slide(prs, "In the customers' eyes")
+    _picture(slide, customer_charts.driver_tree(c.drivers, c.acceptable), height=Inches(4.9))
+    h = c.headline
+    lines = [f"{h['customers']} customers, {pd.Timestamp(h['first']):%-d %b} to {pd.Timestamp(h['last']):%-d %b %Y}"]
+    weak = customer_text.weak_roots(c)
+    if weak:
+        lines += ["Roots below the acceptable level: fix first"] + weak[:3]
+    else:
+        low = c.drivers[c.drivers["below"]].sort_values("performance").head(3)
+        lines += [f"Every root holds. Lowest: {r.name} {r.performance:.1f}" for r in low.itertuples(index=False)]
+    lines += customer_text.disagreements(c)[:1]
+    width, height = Inches(4.1), Inches(4.9)
+    size = next((pt for pt in (16, 14, 12, 11) if fits("\n".join(lines), width, height, pt)), 10)
+    box = slide.shapes.add_textbox(Inches(8.7), TOP, width, height)
+    box.text_frame.word_wrap = True
+    for i, line in enumerate(lines):
+        para = box.text_frame.paragraphs[0] if i == 0 else box.text_frame.add_paragraph()
+        para.text = line
+        para.space_after = Pt(6)
+        for r in para.runs:
+            r.font.size = Pt(size)
+            r.font.color.rgb = BLUE if i in (0, 1) and weak or i == 0 else GREY
+            r.font.bold = i == 1 and bool(weak)
+
+
+REVIEW_TITLES = ("Steering group: the initiatives against the plan", "Steering group: the KPIs over time",
+                 "Steering group: what changed, and why")
+
+
+def _review_slides(prs, review) -> None:
+    """The progress review as a steering group runs it (reports/steering.py gives the words): the initiatives
+    that need its attention first, coloured red, amber, green or grey; the KPIs over time with the notes; what
+    changed against the plan of record and why."""
+    from workbench.reports import steering
+    from workbench.reports.views import RAG_COLOURS
+
+    table = steering.delivery_table(review)
+    order = {st: k for k, st in enumerate(steering.STATE_ORDER)}
+    attention = table[table["state"] != "done"].sort_values("state", key=lambda c: c.map(order), kind="stable")
+    slide = _slide(prs, REVIEW_TITLES[0])
+    lead = steering.delivery_sentence(review) + (" " + steering.status_missing(review) if not review.status_recorded
+                                                 else "")
+    _text(slide, lead, TOP, size=14)
+    rows = [[r.title, r.when, f"\u25cf {r.said}", r.note or ""] for r in attention.itertuples(index=False)]
+    if rows:
+        # the length budget counts characters; words wrap in narrow columns, so it is given less than the room
+        shown = _table(slide, ["Initiative", "Planned", f"On {steering.day(review.as_of)}", "Note"], rows,
+                       [4.5, 2.6, 2.4, 2.6], size=11, top=Inches(2.4), height=Inches(4.4))
+        for i, r in enumerate(attention["rag"].iloc[:len(shown.rows) - 1]):
+            dot, ground = RAG_COLOURS.get(r, RAG_COLOURS["grey"])
+            cell = shown.cell(i + 1, 2)
+            if not cell.text.startswith("\u25cf"):
+                continue  # the "and N more" row
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor.from_string(ground[1:])
+            par = cell.text_frame.paragraphs[0]
+            run, word = par.runs[0], par.runs[0].text[1:]
+            run.text, run.font.color.rgb = "\u25cf", RGBColor.from_string(dot[1:])  # the dot in the colour
+            rest = par.add_run()
+            rest.text, rest.font.size, rest.font.color.rgb = word, Pt(11), BLACK
+
+    slide = _slide(prs, REVIEW_TITLES[1])
+    if review.kpis.empty:
+        _text(slide, "The scorecard has no KPIs.", TOP, size=18)
+    else:
+        from workbench.reports import charts
+
+        fig = charts.lay_out(charts.kpi_trend_chart(steering.kpi_series(review), review.kpis, review.interim,
+                                                    review.baseline.roadmap.settings.start, review.as_of))
+        _picture(slide, fig, height=Inches(5.3))
+        right = LEFT + Inches(5.3 * fig.get_figwidth() / fig.get_figheight()) + Inches(0.2)
+        notes = steering.kpi_notes(review)
+        lines = [steering.kpi_sentence(review)] + [f"{n.mark}. {n.name}, {n.date}: {n.note}"
+                                                   for n in notes.itertuples(index=False)]
+        _fitted(slide, lines, right, TOP, LEFT + BODY_W - right, Inches(5.3))
+
+    slide = _slide(prs, REVIEW_TITLES[2])
+    _text(slide, steering.changes_sentence(review) + " " + steering.replan_sentence(review).split(". ")[0] + ".",
+          TOP, size=14)
+    first = ("does not fit", "dropped", "added", "removed", "moved later", "moved earlier")  # the decisions first
+    changes = steering.changes_table(review, keep_unchanged=False, keep_done=False)
+    changes = changes.sort_values("change", key=lambda c: c.map({k: i for i, k in enumerate(first)}), kind="stable")
+    _table(slide, ["Initiative", "Change", "Plan of record", "From the review day", "Why"],
+           [[c.title, c.change, c.was or "-", c.now or "-", c.reason] for c in changes.itertuples(index=False)],
+           [3.3, 1.3, 2.0, 2.0, 3.5], size=10, top=Inches(2.4), height=Inches(4.5))
+
+
+def _text(slide, text: str, top, size: int = 14, height=Inches(0.9)) -> None:
+    """A grey lead-in under the title, in the largest size down to 11 pt that fits its box."""
+    size = next((pt for pt in range(size, 10, -1) if fits(text, BODY_W, height, pt)), 10)
+    box = slide.shapes.add_textbox(LEFT, top, BODY_W, height)
+    box.text_frame.word_wrap = True
+    box.text_frame.text = text
+    for r in box.text_frame.paragraphs[0].runs:
+        r.font.size, r.font.color.rgb = Pt(size), GREY
+
+
+def _fitted(slide, lines: list[str], left, top, width, height) -> None:
+    """Lines in a box at the largest size from 14 pt down that fits; lines that do not fit at 10 pt are cut with
+    'and N more (see the report)'."""
+    shown = list(lines)
+    size = next((pt for pt in (14, 13, 12, 11, 10) if fits("\n".join(shown), width, height, pt)), 10)
+    while len(shown) > 1 and not fits("\n".join(shown), width, height, size):
+        shown = shown[:-1]
+    if len(shown) < len(lines):
+        shown[-1:] = [shown[-1], f"and {len(lines) - len(shown)} more (see the report)"]
+        while len(shown) > 2 and not fits("\n".join(shown), width, height, size):
+            shown = shown[:-2] + [f"and {len(lines) - len(shown) + 2} more (see the report)"]
+    box = slide.shapes.add_textbox(left, top, width, height)
+    box.text_frame.word_wrap = True
+    for i, line in enumerate(shown):
+        par = box.text_frame.paragraphs[0] if i == 0 else box.text_frame.add_paragraph()
+        par.text = line
+        par.space_after = Pt(6)
+        for r in par.runs:
+            r.font.size, r.font.color.rgb = Pt(size), BLUE if i == 0 else GREY
+
+
 def _value(x, unit: str) -> str:
     return "-" if x is None or pd.isna(x) else f"{x:g} {unit}".strip()
 
 
-def write_deck(p: Planning, target: Path, report_date: dt.date, s: Summary | None = None) -> Path:
-    """deck.pptx written atomically."""
-    prs = build_deck(p, report_date, s)
+def write_deck(p: Planning, target: Path, report_date: dt.date, s: Summary | None = None, review=None) -> Path:
+    """deck.pptx written atomically (with the steering group's slides when `review` is given)."""
+    prs = build_deck(p, report_date, s, review)
     with atomic.atomic_path(Path(target)) as tmp:
         prs.save(str(tmp))
     return Path(target)

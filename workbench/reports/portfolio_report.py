@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from jinja2 import Environment, select_autoescape
 
 from assessment.model import load_model
-from roadmaps.portfolio import behind_roadmap, common_top_gaps, level_distribution
+from roadmaps.portfolio import behind_roadmap, common_top_gaps, late_initiatives, level_distribution
 from workbench import atomic
 from workbench import store as st
 from workbench.reports import charts
@@ -36,9 +36,13 @@ def portfolio_tables(engine: sa.Engine) -> dict:
                           .where(t.c.round_id.in_([int(x) for x in firsts["round_id"]])))
     plans = plans.merge(firsts[["round_id", "client_id"]], on="round_id")
     latest_levels = scores.rename(columns={"name": "dim_name", "client": "name"})
+    i = st.initiative_delivery
+    delivered = st.read_table(engine, sa.select(i.c.round_id, i.c.initiative, i.c.title, i.c.state, i.c.as_of)
+                              .where(i.c.round_id.in_([int(x) for x in latest["round_id"]])))
+    delivered = delivered.merge(latest[["round_id", "client_id", "name"]], on="round_id")
     return {"latest": latest.merge(counts, on="client_id", how="left"), "scores": scores,
-            "behind": behind_roadmap(latest_levels, plans), "gaps": common_top_gaps(scores),
-            "rounds": int(counts["rounds"].sum()) if len(counts) else 0}
+            "behind": behind_roadmap(latest_levels, plans), "late": late_initiatives(delivered),
+            "gaps": common_top_gaps(scores), "rounds": int(counts["rounds"].sum()) if len(counts) else 0}
 
 
 def build_portfolio(url: str, out: Path, today: dt.date | None = None) -> Path:
@@ -60,6 +64,7 @@ def build_portfolio(url: str, out: Path, today: dt.date | None = None) -> Path:
     html = env.from_string((TEMPLATES / "portfolio.html.j2").read_text(encoding="utf-8")).render(
         css=report_css(), clients=latest.sort_values(["sector", "name"]).to_dict("records"), sectors=sectors,
         n_clients=len(latest), n_rounds=t["rounds"], levels=levels, behind=t["behind"].to_dict("records"),
+        late=t["late"].to_dict("records"),
         gaps=t["gaps"].to_dict("records"), built=f"{today or dt.date.today():%d %B %Y}")
     target = Path(out) / PORTFOLIO_FILE
     target.parent.mkdir(parents=True, exist_ok=True)

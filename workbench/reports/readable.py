@@ -161,14 +161,16 @@ def warning_lines(warnings: list[str]) -> list[str]:
 
 # ------------------------------------------------------------------------------------------ part 3
 
-def weights_sentence(w: PriorityWeights, foundations: bool = True) -> str:
+def weights_sentence(w: PriorityWeights, foundations: bool = True, customers: bool = False) -> str:
     """The priority weights as shares of the whole: what counts how much; `foundations=False` (a model that
-    marks no foundation) says that part weighs the same for every gap."""
-    values = [getattr(w, k) for k, _ in COMPONENTS]
+    marks no foundation) says that part weighs the same for every gap; `customers` (the client has customer
+    answers) adds the customers' part, which is otherwise 0 for every gap and left out."""
+    parts = COMPONENTS + ((("customers", "customers' ratings"),) if customers else ())
+    values = [getattr(w, k) for k, _ in parts]
     total = sum(values)
     if not total:
         return "No component carries any weight, so every gap ranks the same."
-    shares = [f"{what} {v / total:.0%}" for (_, what), v in zip(COMPONENTS, values)]
+    shares = [f"{what} {v / total:.0%}" for (_, what), v in zip(parts, values)]
     note = "" if foundations or not w.foundation else (
         " The model marks no foundation, so that part is the same for every gap.")
     return f"Weights: {listed(shares)}.{note}"
@@ -191,6 +193,8 @@ def _why(r) -> str:
     if r.c_disagreement >= 0.5:  # half a level or more apart: the threshold of the ranking's own reason
         who = "leaders see it" if r.role_gap > 0 else "the front line sees it"
         parts.append(f"{who} {abs(r.role_gap):.1f} higher: align first")
+    if getattr(r, "c_customers", 0) > 0:
+        parts.append(f"customers rate ‘{r.customer_driver}’ {r.customer_rating:.1f} of 5")
     return "; ".join(filter(None, parts)) or "the size of the gap"
 
 

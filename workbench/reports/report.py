@@ -117,6 +117,11 @@ def progress_summary(review, dimensions: str = "dimensions") -> str:
             f"them to be or further.")
     if len(kpis):
         text += f" {behind} of {len(kpis)} KPIs are behind or overdue."
+    late = review.late
+    if len(late):
+        red = int((late["state"] == "not started though due").sum())
+        text += (f" {len(late)} of {len(review.delivery)} initiatives are late or not started though due"
+                 + (f" ({red} not started)" if red else "") + ".")
     return text
 
 
@@ -173,7 +178,8 @@ def with_contents(html_text: str) -> str:
 def write_client_report(p: Planning, executed: list[Path], folder: Path, formats: tuple[str, ...],
                         report_date: dt.date, review=None, peers=None) -> None:
     """report.html ("html" among `formats`), report.pdf ("pdf") and deck.pptx ("pptx") into `folder`, all
-    from one executive summary."""
+    from one executive summary; `review`, the progress review of a client with two or more rounds, adds its
+    line to the summary and the steering group's slides to the deck."""
     summary = executive_summary(p, report_date)
     if "html" in formats or "pdf" in formats:
         html = report_html(p, executed, report_date, review, peers, summary)
@@ -182,7 +188,7 @@ def write_client_report(p: Planning, executed: list[Path], folder: Path, formats
         if "pdf" in formats:
             write_pdf(html, folder / "report.pdf")
     if "pptx" in formats:
-        write_deck(p, folder / "deck.pptx", report_date, summary)
+        write_deck(p, folder / "deck.pptx", report_date, summary, review)
 
 
 def write_pdf(html: str, target: Path) -> None:

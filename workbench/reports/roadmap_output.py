@@ -18,11 +18,12 @@ def as_text(p: Planning) -> str:
            f"Roadmap: {s.waves} waves of {s.wave_weeks} weeks from {s.start:%Y-%m-%d}, capacity {s.capacity:g} "
            "person-weeks per wave",
            f"Priority = {w.gap:g} x gap + {w.importance:g} x importance + {w.foundation:g} x foundation + "
-           f"{w.disagreement:g} x disagreement (each component 0-1)", "", "RANKED GAPS"]
+           f"{w.disagreement:g} x disagreement + {w.customers:g} x customers (each component 0-1)", "", "RANKED GAPS"]
     rows = [{"#": r.rank, "Dimension": r.name, "Layer": r.layer or "", "Now": _n(r.current),
              "Target": f"{r.target} {r.target_name}", "Gap": _n(r.gap, "{:+.2f}"), "Priority": _n(r.priority, "{:.3f}"),
-             "gap/imp/found/dis": "/".join(_n(x, "{:.2f}") for x in (r.w_gap, r.w_importance, r.w_foundation,
-                                                                      r.w_disagreement)) if r.priority else "",
+             "gap/imp/found/dis/cust": "/".join(_n(x, "{:.2f}") for x in (r.w_gap, r.w_importance, r.w_foundation,
+                                                                           r.w_disagreement, r.w_customers))
+             if r.priority else "",
              "Why": r.why} for r in p.gaps.itertuples(index=False)]
     out.append(text_table(rows, right={"#", "Now", "Gap", "Priority"}))
     out += ["", "ROADMAP"]

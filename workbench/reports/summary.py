@@ -59,14 +59,25 @@ def standing(p: Planning) -> str:
 
 
 def strongest(p: Planning) -> m.Finding | None:
+    return findings(p)[0] if findings(p) else None
+
+
+def findings(p: Planning) -> list[m.Finding]:
+    """The findings that reach MIN_STRENGTH, strongest first (ties: the earlier kind)."""
+    found = [f for f in _candidates(p) if f is not None and f.strength >= m.MIN_STRENGTH]
+    return sorted(found, key=lambda f: -f.strength)
+
+
+def _candidates(p: Planning) -> list[m.Finding | None]:
     a, model = p.assessment, p.engagement.model
     tier = model.dimension_tier
     dims = a.dimensions[a.dimensions["tier"] == tier] if "tier" in a.dimensions else a.dimensions
     said = wording.words(model)
     roles = {r.id: r.name for r in p.engagement.config.roles}
-    return m.strongest_finding([m.leaders_vs_front_line(a.perception_gap, said.dimensions),
-                                m.role_group_apart(a.by_role, list(dims["area"]), roles, said.dimensions),
-                                m.weakest_dimension(dims, said.dimension), m.roots_lowest(dims)])
+    return [m.leaders_vs_front_line(a.perception_gap, said.dimensions),
+            m.role_group_apart(a.by_role, list(dims["area"]), roles, said.dimensions),
+            m.weakest_dimension(dims, said.dimension), m.roots_lowest(dims),
+            m.customer_roots(p.customers.drivers if p.customers else None, p.engagement.config.customers.acceptable)]
 
 
 def top_gaps(p: Planning) -> str:
@@ -159,8 +170,11 @@ def _decimals(value: float) -> int:
 
 
 def executive_summary(p: Planning, report_date: dt.date) -> Summary:
-    finding = strongest(p)
-    messages = [standing(p)] + ([finding.sentence] if finding else []) + [top_gaps(p), roadmap_message(p)]
+    found = findings(p)
+    finding = found[0] if found else None
+    # what customers say is told when it is among the two strongest findings, even if not the first
+    told = found[:1] + [f for f in found[1:2] if f.kind == "customer_roots"]
+    messages = [standing(p)] + [f.sentence for f in told] + [top_gaps(p), roadmap_message(p)]
     model = p.engagement.model
     dims = p.dimensions
     profile = [{"name": d.name, "layer": d.layer or "", "today": None if pd.isna(d.current) else fmt_score(d.current, 1),

@@ -187,6 +187,31 @@ def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str
     return f'<table class="wb-table"{fixed}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
+# A steering group's red, amber, green (and grey for a decision such as dropping): a dot in the colour and the word
+# beside it on a pale ground, so the state reads in print, in black and white and without telling colours apart.
+RAG_COLOURS = {"green": ("#009E73", "#DDF1EA"), "amber": ("#E69F00", "#FBEBC8"), "red": ("#D55E00", "#F8DCCB"),
+               "grey": ("#999999", "#EDEDED")}
+
+
+def rag_table(df: pd.DataFrame, columns: dict[str, str], rag: str, marked: str,
+              formats: dict[str, str] | None = None, widths: dict[str, str] | None = None, empty: str = "Nothing to show.",
+              small: bool = False) -> None:
+    """A table (as `table`) whose column `marked` shows each row's colour from column `rag` ('green', 'amber',
+    'red', 'grey'): a coloured dot before the text, on a pale ground of the same colour."""
+    html_text = table_html(df, columns, formats, empty, widths)
+    if not df.empty:
+        at = list(columns).index(marked)
+        rows = html_text.split("<tr>")
+        for k, colour in enumerate(df[rag], start=2):  # rows[0]: before the header, rows[1]: the header
+            dot, ground = RAG_COLOURS.get(str(colour), RAG_COLOURS["grey"])
+            cells = rows[k].split("<td ")
+            cells[at + 1] = (f'style="background: {ground}" ' + cells[at + 1]).replace(
+                ">", f'><span style="color: {dot}" aria-hidden="true">\u25cf</span>\u00a0', 1)
+            rows[k] = "<td ".join(cells)
+        html_text = "<tr>".join(rows)
+    display(HTML(f'<div class="{_flow(small)}">{html_text}</div>'))
+
+
 def interactive() -> bool:
     """False inside a batch run (the batch sets WORKBENCH_BATCH): workshop panels are for people, not reports."""
     return not os.environ.get("WORKBENCH_BATCH")

@@ -121,6 +121,11 @@ SECTIONS = {
         "## Achieved against planned\n\n"
         f"For each {w.dimension}: where it stood at the first round (hollow), where it stands now (filled), and the "
         f"level the roadmap planned to reach by now (orange mark). Red means the {w.dimension} is behind the plan."),
+    "trend": lambda w: (
+        f"## Each {w.dimension} across the rounds\n\n"
+        "Each round is one assessment: the same questionnaire, answered again. The small charts show the mean score "
+        f"of each {w.dimension} at every round against its target (dashed); the last point is vermilion where the "
+        f"{w.dimension} is behind the level the plan of record planned for that date."),
     "moved": lambda w: (
         "## What moved, and what did not\n\n"
         f"The change of each {w.dimension}'s mean score since the previous round. A change smaller than a quarter "

@@ -102,7 +102,8 @@ GAP_COLUMNS = {
     "spread": "Spread (standard deviation)", "leadership": "Leaders", "front_line": "Front line",
     "role_gap": "Leaders minus front line", "importance": "Importance (0 to 1)", "w_gap": "Priority: gap",
     "w_importance": "Priority: importance", "w_foundation": "Priority: foundation",
-    "w_disagreement": "Priority: disagreement", "priority": "Priority", "why": "Why it ranks here"}
+    "w_disagreement": "Priority: disagreement", "w_customers": "Priority: customers", "priority": "Priority",
+    "why": "Why it ranks here"}
 
 
 def gap_columns(model, gaps: pd.DataFrame) -> dict[str, str]:
@@ -117,6 +118,8 @@ def gap_columns(model, gaps: pd.DataFrame) -> dict[str, str]:
         columns["domain"] = names[parent.id][:1].upper() + names[parent.id][1:]
     if not said.layers:
         columns.pop("layer")
+    if "w_customers" not in gaps or not (gaps["w_customers"] > 0).any():
+        columns.pop("w_customers")  # no customer answers (or none below acceptable): a column of zeros says nothing
     return columns
 
 

@@ -67,6 +67,11 @@ def client_record(latest: Planning, review: Review | None = None) -> dict:
     eng = latest.engagement
     plans = review.plans if review is not None else round_plans(latest)
     out = [round_record(r.name, r.date, plans[r.name]) for r in eng.rounds]
+    if review is not None:  # the plan of record as delivered, on the review day: with the latest round
+        out[-1]["initiative_delivery"] = _rows(review.delivery.assign(as_of=review.as_of), {
+            "initiative": "initiative", "title": "title", "wave": "wave", "start": "start", "end": "end",
+            "status": "status", "percent_done": "percent_done", "state": "state", "rag": "rag", "as_of": "as_of",
+            "note": "note"})
     cfg = eng.config
     return {"client": {"client_id": cfg.id, "name": cfg.name, "sector": cfg.sector, "model_id": eng.model.id},
             "rounds": out, "kpi_values": _rows(kpi_measurements(eng), {"kpi": "kpi", "date": "date", "value": "value"})}

@@ -99,5 +99,16 @@ kpi_values = sa.Table(
 )
 
 
+# Each initiative of the plan of record as delivered, on the day of the round's review (roadmaps/delivery.py):
+# recorded with the latest round, so the portfolio counts who is late without re-reading anyone's status.csv.
+initiative_delivery = _child(
+    "initiative_delivery",
+    sa.Column("initiative", sa.String(100), nullable=False), sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("wave", sa.Integer), sa.Column("start", sa.Date), sa.Column("end", sa.Date),
+    sa.Column("status", sa.String(20), nullable=False), sa.Column("percent_done", sa.Float),
+    sa.Column("state", sa.String(40), nullable=False), sa.Column("rag", sa.String(10), nullable=False),
+    sa.Column("as_of", sa.Date), sa.Column("note", sa.Text), key=("initiative",))
+
+
 ROUND_TABLES = [dimension_scores, question_scores, respondent_counts, planned_initiatives, planned_trajectory,
-                kpi_targets]
+                kpi_targets, initiative_delivery]

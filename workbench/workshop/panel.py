@@ -12,12 +12,14 @@ import time
 from pathlib import Path
 
 import ipywidgets as W
+import pandas as pd
 from IPython.display import display
 
 from assessment.problems import InputError
 from roadmaps.gaps import PriorityWeights
+from workbench.engagement.customers import customer_view
 from workbench.planning import Planning
-from workbench.reports import readable, views
+from workbench.reports import customer_text, readable, views
 from workbench.workshop import consequences, live_charts, scenarios
 from workbench.workshop.session import SavedElsewhere, Workshop
 
@@ -41,6 +43,10 @@ CSS = """<style>
 .wb-wide { width: 100%; }
 .wb-chart svg { width: 100%; height: auto; }
 .wb-dim-name { font-weight: bold; margin-top: 4px; }
+.wb-customer { font-weight: normal; font-size: 18px; color: #555; margin-left: 0.6em; white-space: nowrap; }
+.wb-customer-low { color: #b5400e; font-weight: bold; }
+.wb-customers { border-left: 4px solid #d55e00; padding: 4px 10px; margin-top: 8px; }
+.wb-customers ul { margin: 4px 0 0 0; padding-left: 1.2em; }
 .wb-descriptor, .wb-note { font-size: 18px; color: #333; line-height: 1.35; }
 .wb-warnings ul { margin: 6px 0; padding-left: 24px; color: #8a3b00; }
 .wb-warnings { border-left: 6px solid #D55E00; background: #FFF4EC; padding: 4px 12px; }
@@ -93,7 +99,7 @@ class WorkshopPanel:
         parts = [W.HTML(CSS), self.bar, self.warnings, self.scenario_box]
         if "targets" in self.sections:
             parts += [W.HTML("<h3>Target level per dimension</h3>"),
-                      _row(self.targets_box, W.VBox([self.radar, self.focus]))]
+                      _row(self.targets_box, W.VBox([self.radar, self.focus, self.customer_box]))]
         if "roadmap" in self.sections:
             parts += [W.HTML("<h3>Priorities and capacity, and the gaps they rank</h3>"),
                       _row(W.VBox([*self.weight_sliders.values(), self.capacity, self.waves, self.start,
@@ -114,6 +120,9 @@ class WorkshopPanel:
         levels = [(f"{lv.value} {lv.name}", lv.value) for lv in m.levels]
         self.target_sliders = {}
         rows = []
+        # the customers' view beside the targets: it does not change with the decisions, so it is made once
+        self.customers = customer_view(self.ws.engagement, self.ws.assessment.dimensions)
+        rated = {} if self.customers is None else self.customers.outside_in.set_index("dimension")["customers"]
         for dim in m.dimensions:
             s = W.SelectionSlider(options=levels, value=d.target_map[dim.id], continuous_update=False,
                                   layout=W.Layout(width="100%"))
@@ -121,17 +130,25 @@ class WorkshopPanel:
             s.observe(lambda _c, dim=dim.id: setattr(self, "focus_dim", dim), names="value")  # before the redraw
             s.observe(self._on_change, names="value")
             self.target_sliders[dim.id] = s
-            name = W.HTML(f'<div class="wb-dim-name">{html.escape(dim.name)}</div>')
+            badge = ""
+            if dim.id in rated:
+                low = rated[dim.id] < self.customers.acceptable
+                badge = (f'<span class="wb-customer{" wb-customer-low" if low else ""}" title="How customers rate '
+                         f'the drivers that depend on it">customers {rated[dim.id]:.1f} of 5</span>')
+            name = W.HTML(f'<div class="wb-dim-name">{html.escape(dim.name)}{badge}</div>')
             rows.append(W.VBox([name, s]))
         self.targets_box = W.VBox(rows)
+        self.customer_box = W.HTML(self._customer_html())
+        self.customer_box.add_class("wb-customer-view")
         self.focus_dim = m.dimensions[0].id
 
     def _roadmap_controls(self) -> None:
         """Priority weights, capacity, waves, the first wave's date and the initiatives left out."""
         d = self.ws.current
         wide = {"style": {"description_width": "11em"}, "layout": W.Layout(width="100%")}
+        weights = {"style": {"description_width": "13em"}, "layout": W.Layout(width="100%")}  # "Weight: disagreement"
         self.weight_sliders = {k: W.FloatSlider(value=v, min=0, max=1, step=0.05, readout_format=".2f",
-                                                description=f"Weight: {k}", continuous_update=False, **wide)
+                                                description=f"Weight: {k}", continuous_update=False, **weights)
                                for k, v in d.weights.model_dump().items()}
         for k, w in self.weight_sliders.items():
             w.add_class(f"wb-weight-{k}")
@@ -272,6 +289,20 @@ class WorkshopPanel:
             return
         self.refresh(p)
 
+    def _customer_html(self) -> str:
+        """In the customers' eyes, beside the targets: the roots below the acceptable level and where staff and
+        customers disagree; nothing without customer answers."""
+        c = self.customers
+        if c is None:
+            return ""
+        items = [f"<li><b>Root below acceptable:</b> {html.escape(line)}</li>" for line in customer_text.weak_roots(c)]
+        items += [f"<li>{html.escape(r.name)}: staff {r.staff_share:.0%} of the scale, customers "
+                  f"{r.customers_share:.0%}: {html.escape(r.verdict)}</li>" for r in c.disagreements.itertuples()]
+        h = c.headline
+        return (f'<div class="wb-customers"><b>In the customers\' eyes</b> ({h["customers"]} customers, '
+                f'{pd.Timestamp(h["first"]):%-d %b} to {pd.Timestamp(h["last"]):%-d %b %Y})'
+                f'<ul>{"".join(items) or "<li>Every root holds and staff and customers agree.</li>"}</ul></div>')
+
     def refresh(self, p: Planning | None = None) -> None:
         """Redraw every view for `p`, the planning of the current decisions (planned here when not given)."""
         t = time.perf_counter()
@@ -293,7 +324,8 @@ class WorkshopPanel:
             off = consequences.ranking_off(p.weights)
             self.gaps_note.value = (f'<div class="wb-note">{html.escape(consequences.gaps_summary(p))} '
                                     + (f'<span class="wb-warn wb-no-ranking">{html.escape(consequences.NO_RANKING)}'
-                                       "</span>" if off else html.escape(readable.weights_sentence(p.weights)))
+                                       "</span>" if off else html.escape(readable.weights_sentence(
+                                        p.weights, customers=not p.engagement.customer_answers.empty)))
                                     + "</div>")
             g = p.gaps  # the gaps' table only when what it shows changed (a capacity move leaves it as it was)
             self._view("gaps_table", (g[["dimension", "target", "priority", "status"]].to_json(), p.weights),
