@@ -210,3 +210,33 @@ def test_the_glossary_explains_the_terms_in_the_models_words():
     assert unit in other["Gap"]
     html = report_html(plan_engagement(EXAMPLES / BRIGHTLOOP), [], dt.date(2026, 12, 2))
     assert ">Glossary</h2>" in html and "<dt>Person-weeks</dt>" in html
+
+
+def test_what_a_command_writes_is_readable_as_any_file_it_replaces(tmp_path, workbench):
+    """Written through a private temporary file, a report or client.yaml still gets an ordinary mode: the
+    umask's for a new file, the old file's for one it replaces (a colleague's group can read the reports)."""
+    import os
+    import stat
+
+    from workbench import atomic
+
+    new = tmp_path / "report.html"
+    atomic.write_text(new, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "client.yaml"
+    kept.write_text("a")
+    kept.chmod(0o640)
+    atomic.write_text(kept, "b")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "b"
+
+
+def test_the_radar_names_its_rings_but_not_its_centre():
+    from workbench.reports.charts import radar
+
+    model = load_model(builtin_models()["service-management"])
+    fig = radar(["A", "B", "C"], [2, 3, 4], [3, 4, 5], model.levels)
+    numbers = [t.get_text() for t in fig.axes[0].texts if t.get_text().isdigit()]
+    assert numbers == [str(lv.value) for lv in model.levels[1:]]  # the lowest level is the centre, said in the title
+    assert f"levels {model.levels[0].value}-{model.levels[-1].value}" in fig._suptitle.get_text()

@@ -148,8 +148,10 @@ def radar(names: list[str], current: list[float], target: list[float], levels: l
         return (np.asarray(values, dtype=float) - lo) / max(hi - lo, 1)
 
     ring, between = np.linspace(0, 2 * np.pi, 97), np.pi / 2 - np.pi / n
-    for lv in levels:  # a ring per level, its number between the first two spokes
+    for lv in levels:  # a ring per level, its number between the first two spokes (the centre is the lowest)
         r = radius(lv.value)
+        if r <= 0:
+            continue
         ax.plot(r * np.cos(ring), r * np.sin(ring), color="#DDDDDD", linewidth=0.8, zorder=0)
         ax.text(r * np.cos(between), r * np.sin(between), str(lv.value), color=GREY, fontsize=10, ha="center",
                 va="center")

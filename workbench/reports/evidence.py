@@ -34,7 +34,7 @@ def who_answered(groups: pd.DataFrame, has_importance: bool = True) -> str:
     text = (f"{total} {'person' if total == 1 else 'people'} answered: "
             + _and([f"{r.respondents} {r.name}" for r in groups.itertuples(index=False)]) + ".")
     if not has_importance:
-        text += " Respondents did not rate how important each practice is, so this part has no importance view."
+        text += " Respondents did not rate the importance of the questions, so this part has no importance view."
     return text
 
 

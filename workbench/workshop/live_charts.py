@@ -57,6 +57,8 @@ def radar(names: list[str], current: list, target: list, levels: list) -> str:
     for lv in levels:  # rings and level numbers
         ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(k, lv.value) for k in range(n)))
         body.append(f'<polygon points="{ring}" fill="none" stroke="#DDDDDD"/>')
+        if lv.value == lo:
+            continue  # the centre: a number there sits on the spokes and reads as a stray mark
         x, y = point(0, lv.value)
         body.append(_text(x + 4, y - 2, lv.value, fill=GREY, font_size=SMALL))
     for k, name in enumerate(names):  # spokes and their labels
