@@ -30,7 +30,7 @@ from assessment.answers import parse_number
 from assessment.customer_survey import RECOMMEND_SCALE, is_survey, read_survey
 from assessment.customers import PERFORMANCE_SCALE, DriverTree, mapping_target
 from assessment.problems import InputError, Problem, reading
-from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, first_sheet_table, read_csv, read_excel
+from assessment.tables import EXCEL_SUFFIXES, RawTable, first_sheet_table, read_csv, read_excel, table_files
 from assessment.text import normalise_text
 from assessment.textfile import encoding_note
 
@@ -116,22 +116,11 @@ def read_customer_answers(folder: Path, tree: DriverTree, columns: dict[str, str
     today = today or dt.date.today()
     if not folder.is_dir():
         return CustomerAnswers(empty_answers(), empty_comments())
-    problems: list[Problem] = []
-    notes: list[str] = []
     answers, comments, files = [], [], []
     seen: dict[str, str] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        source = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        if any(part.startswith((".", "~$")) for part in path.relative_to(folder).parts):
-            continue
-        suffix = path.suffix.lower()
-        if suffix == ".xls":
-            problems.append(Problem(source, "old Excel 97-2003 (.xls) format; expected .xlsx or .csv (open it in "
-                                            "Excel and save as .xlsx)"))
-            continue
-        if suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES:
-            notes.append(f"Ignored {source}: not a customer answer file (expected .csv or .xlsx).")
-            continue
+    listed, problems, notes = table_files(sorted(p for p in folder.rglob("*") if p.is_file() and not any(
+        part.startswith((".", "~$")) for part in p.relative_to(folder).parts)), root, "customer answer file")
+    for path, source in listed:
         files.append(source)
         try:
             with reading(source):
@@ -396,7 +385,8 @@ def from_wide(table: RawTable, tree: DriverTree, columns: dict[str, str], file_d
     p.raise_if_any()
     long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["i", "driver", "measure", "value"])
     i = long["i"].to_numpy(dtype=int)
-    answers = pd.DataFrame({"date": pd.to_datetime(pd.Series(days, dtype=object).iloc[i].to_numpy()),
+    stamps = pd.to_datetime(pd.Series(days, dtype=object)).to_numpy()
+    answers = pd.DataFrame({"date": stamps[i],
                             "response": response[i], "respondent": who[i], "driver": long["driver"].to_numpy(),
                             "measure": long["measure"].to_numpy(), "value": long["value"].to_numpy(dtype=float),
                             "source": table.source, "row": rows[i]})
@@ -404,7 +394,7 @@ def from_wide(table: RawTable, tree: DriverTree, columns: dict[str, str], file_d
     parts = []
     for j in comment_cols:
         has = np.flatnonzero(arr[:, j] != "")
-        parts.append(pd.DataFrame({"date": pd.to_datetime(pd.Series(days, dtype=object).iloc[has].to_numpy()),
+        parts.append(pd.DataFrame({"date": stamps[has],
                                    "response": response[has], "respondent": who[has], "text": arr[has, j],
                                    "source": table.source, "row": rows[has]}))
     comments = pd.concat(parts, ignore_index=True) if parts else empty_comments()
@@ -521,13 +511,8 @@ def _from_survey(wb, path: Path, source: str, tree: DriverTree, today: dt.date) 
     p.raise_if_any()
     day = pd.Timestamp(days[0])
     who = got.customer or ""
-    answers = pd.DataFrame(rows, columns=["driver", "measure", "value", "row"])
-    answers.insert(0, "respondent", who)
-    answers.insert(0, "response", source)
-    answers.insert(0, "date", day)
-    answers["source"] = source
-    answers = answers[ANSWER_COLUMNS].astype({"value": float})
-    answers["date"] = pd.to_datetime(answers["date"])
+    answers = pd.DataFrame([{"date": day, "response": source, "respondent": who, "source": source, **r} for r in rows],
+                           columns=ANSWER_COLUMNS).astype({"value": float, "date": "datetime64[ns]"})
     comments = empty_comments() if comment is None else pd.DataFrame(
         [{"date": day, "response": source, "respondent": who, "text": comment["value"], "source": source,
           "row": comment["row"]}])

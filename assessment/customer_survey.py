@@ -85,13 +85,10 @@ def _write_survey(ws, tree: DriverTree, client_name: str, extras: bool) -> None:
 
     wrap = Alignment(wrap_text=True, vertical="top")
     fill = PatternFill("solid", fgColor=INPUT_COLOUR)
-    safe_cell(ws, 1, 2, f"How are we doing? A short survey for the customers of {client_name}").font = \
-        Font(bold=True, size=14)
-    safe_cell(ws, 2, 2, "It takes about five minutes. For each line, say how well we do it today and how much it "
-                        "matters to you, from 1 (very poorly, not at all) to 5 (very well, essential). Leave a line "
-                        "blank if you cannot judge it.").alignment = wrap
-    ws.merge_cells("B2:E2")
-    ws.row_dimensions[2].height = 34
+    _heading(ws, 2, f"How are we doing? A short survey for the customers of {client_name}",
+             "It takes about five minutes. For each line, say how well we do it today and how much it matters to you, "
+             "from 1 (very poorly, not at all) to 5 (very well, essential). Leave a line blank if you cannot judge it.",
+             "B2:E2", 34)
     for r, label in ((4, DATE_LABEL), (5, CUSTOMER_LABEL)):
         safe_cell(ws, r, 2, label).font = Font(bold=True)
         ws.cell(r, 3).fill = fill
@@ -100,10 +97,7 @@ def _write_survey(ws, tree: DriverTree, client_name: str, extras: bool) -> None:
                            showErrorMessage=True, errorTitle="Date", error="Enter the date as YYYY-MM-DD.")
     ws.add_data_validation(dates)
     dates.add("C4")
-    head_font, head_fill = Font(bold=True, color=HEAD_TEXT_COLOUR), PatternFill("solid", fgColor=HEAD_COLOUR)
-    for j, h in enumerate(HEADERS, start=1):
-        c = safe_cell(ws, HEADER_ROW, j, h)
-        c.font, c.fill, c.alignment = head_font, head_fill, wrap
+    _header_row(ws, HEADER_ROW, HEADERS, wrap)
     rating = _whole_numbers(*PERFORMANCE_SCALE)
     ws.add_data_validation(rating)
     row = HEADER_ROW
@@ -137,6 +131,28 @@ def _write_survey(ws, tree: DriverTree, client_name: str, extras: bool) -> None:
     print_setup(ws, landscape=False, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
+def _heading(ws, column: int, title: str, intro: str, merged: str, height: float) -> None:
+    """A sheet's title in row 1 and its introduction in row 2, wrapped across the cells `merged`."""
+    from openpyxl.styles import Alignment, Font
+
+    safe_cell(ws, 1, column, title).font = Font(bold=True, size=14)
+    safe_cell(ws, 2, column, intro).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(merged)
+    ws.row_dimensions[2].height = height
+
+
+def _header_row(ws, row: int, headers: list[str], alignment=None) -> None:
+    """White bold headers on dark blue, from column A."""
+    from openpyxl.styles import Font, PatternFill
+
+    font, fill = Font(bold=True, color=HEAD_TEXT_COLOUR), PatternFill("solid", fgColor=HEAD_COLOUR)
+    for j, h in enumerate(headers, start=1):
+        c = safe_cell(ws, row, j, h)
+        c.font, c.fill = font, fill
+        if alignment is not None:
+            c.alignment = alignment
+
+
 def _whole_numbers(lo: int, hi: int):
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -147,20 +163,14 @@ def _whole_numbers(lo: int, hi: int):
 def _write_form(ws, tree: DriverTree, extras: bool) -> None:
     """What to put in an online form: each question, its answer type, and the column header its export should
     carry (the reader finds a driver by the [id] in the header, whatever else the form's author writes)."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment
 
     wrap = Alignment(wrap_text=True, vertical="top")
-    safe_cell(ws, 1, 1, "Building the survey as an online form (Microsoft Forms, Google Forms, ...)").font = \
-        Font(bold=True, size=14)
-    safe_cell(ws, 2, 1, "Make one question per row below, in this order, and title it as in the first column (or "
-                        "keep the [driver id] in whatever title you choose). Export the answers as .xlsx or .csv "
-                        "into the engagement's customers/ folder: a file per week is normal.").alignment = wrap
-    ws.merge_cells("A2:C2")
-    ws.row_dimensions[2].height = 48
-    head_font, head_fill = Font(bold=True, color=HEAD_TEXT_COLOUR), PatternFill("solid", fgColor=HEAD_COLOUR)
-    for j, h in enumerate(["Question title (column header in the export)", "What to ask", "Answer"], start=1):
-        c = safe_cell(ws, 4, j, h)
-        c.font, c.fill = head_font, head_fill
+    _heading(ws, 1, "Building the survey as an online form (Microsoft Forms, Google Forms, ...)",
+             "Make one question per row below, in this order, and title it as in the first column (or keep the "
+             "[driver id] in whatever title you choose). Export the answers as .xlsx or .csv into the engagement's "
+             "customers/ folder: a file per week is normal.", "A2:C2", 48)
+    _header_row(ws, 4, ["Question title (column header in the export)", "What to ask", "Answer"])
     rows = [(FORM_DATE, "The date of the answer (the form's own timestamp will do)", "Date"),
             (FORM_CUSTOMER, "Who answered (kept out of every report)", "Text, optional")]
     for d in tree.drivers:

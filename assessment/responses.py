@@ -27,7 +27,7 @@ from assessment.model import MaturityModel
 from assessment.problems import InputError, Problem, reading
 from assessment.questionnaire import is_questionnaire, open_workbook, read_returned
 from assessment.roles import RoleGroup, role_lookup
-from assessment.tables import EXCEL_SUFFIXES, TEXT_SUFFIXES, RawTable, first_sheet_table, read_csv
+from assessment.tables import EXCEL_SUFFIXES, RawTable, first_sheet_table, read_csv, table_files
 from assessment.text import header_key, normalise_each, normalise_text
 from assessment.textfile import encoding_note
 
@@ -84,25 +84,15 @@ def read_responses(folder: Path, model: MaturityModel, roles: list[RoleGroup], m
                    root: Path | None = None) -> Ingested:
     """Read and validate every response file directly inside `folder` (names shown relative to `root`)."""
     root = root or folder.parent
-    problems: list[Problem] = []
-    notes: list[str] = []
     frames: list[pd.DataFrame] = []
     files: list[str] = []
     first_seen: dict[str, str] = {}
     if not folder.is_dir():
         return Ingested(_empty_answers(), [], [f"No responses folder at {folder}."], [])
-    for path in sorted(folder.iterdir()):
-        source = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        if path.is_dir() or path.name.startswith((".", "~$")):
-            continue
-        suffix = path.suffix.lower()
-        if suffix == ".xls":
-            problems.append(Problem(source, "old Excel 97-2003 (.xls) format; expected .xlsx or .csv (open it "
-                                            "in Excel and save as .xlsx)"))
-            continue
-        if suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES:
-            notes.append(f"Ignored {source}: not a response file (expected .csv or .xlsx).")
-            continue
+    listed, problems, notes = table_files([p for p in sorted(folder.iterdir())
+                                           if not p.is_dir() and not p.name.startswith((".", "~$"))], root,
+                                          "response file")
+    for path, source in listed:
         files.append(source)
         try:
             with reading(source):

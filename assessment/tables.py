@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
@@ -43,6 +44,23 @@ class RawTable:
     header_row: int = 1
     sheet: str | None = None
     encoding: str = ""  # of a CSV file; "" for a workbook
+
+
+def table_files(paths: Iterable[Path], root: Path, what: str) -> tuple[list[tuple[Path, str]], list[Problem], list[str]]:
+    """The .csv and .xlsx files among `paths`, in order, each with the name it is shown by (relative to `root`);
+    an old .xls is a problem (how to convert it), any other file a note ("Ignored ...: not a `what`")."""
+    found, problems, notes = [], [], []
+    for path in paths:
+        source = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
+            problems.append(Problem(source, "old Excel 97-2003 (.xls) format; expected .xlsx or .csv (open it "
+                                            "in Excel and save as .xlsx)"))
+        elif suffix not in TEXT_SUFFIXES | EXCEL_SUFFIXES:
+            notes.append(f"Ignored {source}: not a {what} (expected .csv or .xlsx).")
+        else:
+            found.append((path, source))
+    return found, problems, notes
 
 
 def sniff_delimiter(text: str) -> str:

@@ -212,18 +212,7 @@ def harbourside(model) -> None:
     imp = dict(zip(dims, [3.4, 3.6, 4.4, 3.9, 4.2, 4.1, 4.5, 3.8, 3.5, 3.6, 3.9, 3.4]))
     role_text = {"leadership": "Director", "management": "Manager", "front_line": "Agent"}
     for name, truth, n in (("2025-Q4", before, (3, 4, 12)), ("2026-Q3", after, (3, 5, 13))):
-        roles = ["leadership"] * n[0] + ["management"] * n[1] + ["front_line"] * n[2]
-        names = people(rng, len(roles))
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(["respondent", "role", "question_id", "answer", "importance"])
-        for person, role, answers in zip(names, roles, simulate(model, truth, roles, rng)):
-            importance = importance_for(imp, model, rng)
-            for q in model.question_table["question"]:
-                v = answers[q]
-                w.writerow([person, role_text[role], q, {"na": "N/A", "dk": "Don't know"}.get(v, v), importance[q]])
-        (folder / "responses" / name).mkdir(parents=True)
-        (folder / "responses" / name / "survey-export.csv").write_text(buf.getvalue(), encoding="utf-8")
+        harbourside_round(model, folder / "responses" / name, truth, n, imp, role_text, rng)
     kpis = [("sla-attainment", 61, 80), ("fcr", 55, 70), ("csat", 68, 80), ("repeat-incidents", 38, 25),
             ("complaint-recovery", 32, 20), ("staff-turnover", 7.5, 4.5)]
     progress = {"sla-attainment": 0.9, "fcr": 0.55, "csat": 0.45, "repeat-incidents": 0.2, "complaint-recovery": 0.05,
@@ -236,6 +225,24 @@ def harbourside(model) -> None:
             lines.append(f"{kpi},{day},{baseline + share * (target - baseline):.1f},")
     lines[-1] = lines[-1] + "sickness up after the office move"
     harbourside_third_round(model, folder, after, imp, role_text, kpis, progress, lines)
+
+
+def harbourside_round(model, folder: Path, truth: dict, counts: tuple[int, int, int], imp: dict, role_text: dict,
+                      rng: np.random.Generator) -> None:
+    """One round of Harbourside's survey tool export: `counts` leaders, managers and agents answering around
+    `truth`, into `folder`/survey-export.csv."""
+    roles = ["leadership"] * counts[0] + ["management"] * counts[1] + ["front_line"] * counts[2]
+    names = people(rng, len(roles))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["respondent", "role", "question_id", "answer", "importance"])
+    for person, role, answers in zip(names, roles, simulate(model, truth, roles, rng)):
+        importance = importance_for(imp, model, rng)
+        for q in model.question_table["question"]:
+            v = answers[q]
+            w.writerow([person, role_text[role], q, {"na": "N/A", "dk": "Don't know"}.get(v, v), importance[q]])
+    folder.mkdir(parents=True)
+    (folder / "survey-export.csv").write_text(buf.getvalue(), encoding="utf-8")
 
 
 def harbourside_third_round(model, folder: Path, after: dict, imp: dict, role_text: dict, kpis: list, progress: dict,
@@ -252,18 +259,7 @@ def harbourside_third_round(model, folder: Path, after: dict, imp: dict, role_te
              "customer-insight": 0.6, "collaboration": 0.9, "continuous-improvement": 0.1, "strategy-vision": -0.4,
              "transparency-trust": -0.3}
     truth = {d: after[d] + moved.get(d, 0.0) for d in after}
-    roles = ["leadership"] * 3 + ["management"] * 5 + ["front_line"] * 14
-    names = people(rng, len(roles))
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["respondent", "role", "question_id", "answer", "importance"])
-    for person, role, answers in zip(names, roles, simulate(model, truth, roles, rng)):
-        importance = importance_for(imp, model, rng)
-        for q in model.question_table["question"]:
-            v = answers[q]
-            w.writerow([person, role_text[role], q, {"na": "N/A", "dk": "Don't know"}.get(v, v), importance[q]])
-    (folder / "responses" / "2026-11").mkdir(parents=True)
-    (folder / "responses" / "2026-11" / "survey-export.csv").write_text(buf.getvalue(), encoding="utf-8")
+    harbourside_round(model, folder / "responses" / "2026-11", truth, (3, 5, 14), imp, role_text, rng)
     notes = {("sla-attainment", dt.date(2026, 10, 31)): "phone lines down for two days in the October storms",
              ("staff-turnover", dt.date(2026, 11, 30)): "down again as the new rota settled"}
     for quarter, day in ((3 + 1 / 3, dt.date(2026, 10, 31)), (3 + 2 / 3, dt.date(2026, 11, 30))):

@@ -132,10 +132,16 @@ def roots_lowest(dimensions: pd.DataFrame) -> Finding | None:
                    f"against {fmt_score(means[best], 1)} for {LAYER_WORDS.get(best, best)}: the foundations come first.")
 
 
+def ranked_findings(candidates: list[Finding | None]) -> list[Finding]:
+    """The findings given that reach MIN_STRENGTH, strongest first; ties keep their order."""
+    found = [f for f in candidates if f is not None and f.strength >= MIN_STRENGTH]
+    return sorted(found, key=lambda f: -f.strength)
+
+
 def strongest_finding(candidates: list[Finding | None]) -> Finding | None:
     """The strongest of the findings given (None when none reaches MIN_STRENGTH); ties go to the earlier."""
-    found = [f for f in candidates if f is not None and f.strength >= MIN_STRENGTH]
-    return max(found, key=lambda f: f.strength) if found else None
+    found = ranked_findings(candidates)
+    return found[0] if found else None
 
 
 REASONS = {"w_gap": "the furthest from their targets", "w_importance": "what respondents rate as most important",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from assessment.scoring import Assessment
-from roadmaps.catalogue import Initiative, catalogue_tables, effective_initiatives
 from assessment.customer_view import customer_component
+from roadmaps.catalogue import Initiative, catalogue_tables, effective_initiatives
 from roadmaps.gaps import PriorityWeights, dimension_gaps, question_gaps
 from roadmaps.scorecard import interim_targets, kpi_names, scorecard_table, unmoved_kpi_warnings
 from roadmaps.sequencing import PlanSettings, Roadmap, build_roadmap

@@ -257,16 +257,24 @@ def _customers(prs, p: Planning) -> None:
     lines += customer_text.disagreements(c)[:1]
     width, height = Inches(4.1), Inches(4.9)
     size = next((pt for pt in (16, 14, 12, 11) if fits("\n".join(lines), width, height, pt)), 10)
-    box = slide.shapes.add_textbox(Inches(8.7), TOP, width, height)
+    _lines_box(slide, lines, Inches(8.7), TOP, width, height, size,
+               lambda i: (BLUE if i in (0, 1) and weak or i == 0 else GREY, i == 1 and bool(weak)))
+
+
+def _lines_box(slide, lines: list[str], left, top, width, height, size: float, style) -> None:
+    """A text box with one paragraph per line at `size` pt; `style(i)` gives line i's colour and whether it is
+    bold (None: as the template has it)."""
+    box = slide.shapes.add_textbox(left, top, width, height)
     box.text_frame.word_wrap = True
     for i, line in enumerate(lines):
         para = box.text_frame.paragraphs[0] if i == 0 else box.text_frame.add_paragraph()
         para.text = line
         para.space_after = Pt(6)
+        colour, bold = style(i)
         for r in para.runs:
-            r.font.size = Pt(size)
-            r.font.color.rgb = BLUE if i in (0, 1) and weak or i == 0 else GREY
-            r.font.bold = i == 1 and bool(weak)
+            r.font.size, r.font.color.rgb = Pt(size), colour
+            if bold is not None:
+                r.font.bold = bold
 
 
 REVIEW_TITLES = ("Steering group: the initiatives against the plan", "Steering group: the KPIs over time",
@@ -352,14 +360,7 @@ def _fitted(slide, lines: list[str], left, top, width, height) -> None:
         shown[-1:] = [shown[-1], f"and {len(lines) - len(shown)} more (see the report)"]
         while len(shown) > 2 and not fits("\n".join(shown), width, height, size):
             shown = shown[:-2] + [f"and {len(lines) - len(shown) + 2} more (see the report)"]
-    box = slide.shapes.add_textbox(left, top, width, height)
-    box.text_frame.word_wrap = True
-    for i, line in enumerate(shown):
-        par = box.text_frame.paragraphs[0] if i == 0 else box.text_frame.add_paragraph()
-        par.text = line
-        par.space_after = Pt(6)
-        for r in par.runs:
-            r.font.size, r.font.color.rgb = Pt(size), BLUE if i == 0 else GREY
+    _lines_box(slide, shown, left, top, width, height, size, lambda i: (BLUE if i == 0 else GREY, None))
 
 
 def _value(x, unit: str) -> str:

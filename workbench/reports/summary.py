@@ -59,13 +59,7 @@ def standing(p: Planning) -> str:
 
 
 def strongest(p: Planning) -> m.Finding | None:
-    return findings(p)[0] if findings(p) else None
-
-
-def findings(p: Planning) -> list[m.Finding]:
-    """The findings that reach MIN_STRENGTH, strongest first (ties: the earlier kind)."""
-    found = [f for f in _candidates(p) if f is not None and f.strength >= m.MIN_STRENGTH]
-    return sorted(found, key=lambda f: -f.strength)
+    return m.strongest_finding(_candidates(p))
 
 
 def _candidates(p: Planning) -> list[m.Finding | None]:
@@ -77,7 +71,7 @@ def _candidates(p: Planning) -> list[m.Finding | None]:
     return [m.leaders_vs_front_line(a.perception_gap, said.dimensions),
             m.role_group_apart(a.by_role, list(dims["area"]), roles, said.dimensions),
             m.weakest_dimension(dims, said.dimension), m.roots_lowest(dims),
-            m.customer_roots(p.customers.drivers if p.customers else None, p.engagement.config.customers.acceptable)]
+            m.customer_roots(p.engagement.customer_drivers, p.engagement.config.customers.acceptable)]
 
 
 def top_gaps(p: Planning) -> str:
@@ -170,7 +164,7 @@ def _decimals(value: float) -> int:
 
 
 def executive_summary(p: Planning, report_date: dt.date) -> Summary:
-    found = findings(p)
+    found = m.ranked_findings(_candidates(p))
     finding = found[0] if found else None
     # what customers say is told when it is among the two strongest findings, even if not the first
     told = found[:1] + [f for f in found[1:2] if f.kind == "customer_roots"]

@@ -161,7 +161,10 @@ def table_in_parts(df: pd.DataFrame, columns: dict[str, str], formats: dict[str,
 
 
 def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
-               empty: str = "Nothing to show.", widths: dict[str, str] | None = None) -> str:
+               empty: str = "Nothing to show.", widths: dict[str, str] | None = None,
+               marked: tuple[str, list[str]] | None = None) -> str:
+    """The table as HTML; `marked` (a column and one colour name per row: 'green', 'amber', 'red', 'grey') puts
+    a dot of that colour before the column's text, on a pale ground of the same colour."""
     if df.empty:
         return f"<p>{esc(empty)}</p>"
     formats = formats or {}
@@ -170,8 +173,10 @@ def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str
         head = "".join(f'<th style="width: {esc(widths[c])}">{esc(h)}</th>' if c in widths else f"<th>{esc(h)}</th>"
                        for c, h in columns.items())
     body = []
+    colours = iter(marked[1]) if marked else None
     for row in df[list(columns)].itertuples(index=False):
         cells = []
+        colour = next(colours) if colours is not None else None
         for col, v in zip(columns, row):
             fmt = formats.get(col)
             if isinstance(v, bool):
@@ -181,7 +186,12 @@ def table_html(df: pd.DataFrame, columns: dict[str, str], formats: dict[str, str
             else:
                 text = esc(v)
             num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            cells.append(f'<td class="{"num" if num else "txt"}">{text}</td>')
+            ground = ""
+            if marked and col == marked[0]:
+                dot, pale = RAG_COLOURS.get(str(colour), RAG_COLOURS["grey"])
+                ground = f'style="background: {pale}" '
+                text = f'<span style="color: {dot}" aria-hidden="true">\u25cf</span>\u00a0' + text
+            cells.append(f'<td {ground}class="{"num" if num else "txt"}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     fixed = ' style="table-layout: fixed"' if widths else ""
     return f'<table class="wb-table"{fixed}><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -198,17 +208,7 @@ def rag_table(df: pd.DataFrame, columns: dict[str, str], rag: str, marked: str,
               small: bool = False) -> None:
     """A table (as `table`) whose column `marked` shows each row's colour from column `rag` ('green', 'amber',
     'red', 'grey'): a coloured dot before the text, on a pale ground of the same colour."""
-    html_text = table_html(df, columns, formats, empty, widths)
-    if not df.empty:
-        at = list(columns).index(marked)
-        rows = html_text.split("<tr>")
-        for k, colour in enumerate(df[rag], start=2):  # rows[0]: before the header, rows[1]: the header
-            dot, ground = RAG_COLOURS.get(str(colour), RAG_COLOURS["grey"])
-            cells = rows[k].split("<td ")
-            cells[at + 1] = (f'style="background: {ground}" ' + cells[at + 1]).replace(
-                ">", f'><span style="color: {dot}" aria-hidden="true">\u25cf</span>\u00a0', 1)
-            rows[k] = "<td ".join(cells)
-        html_text = "<tr>".join(rows)
+    html_text = table_html(df, columns, formats, empty, widths, marked=(marked, list(df[rag])))
     display(HTML(f'<div class="{_flow(small)}">{html_text}</div>'))
 
 
