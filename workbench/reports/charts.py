@@ -9,6 +9,7 @@ searchable, and about twice as fast to produce as a 150 dpi PNG (no rasterising,
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 
 import matplotlib
@@ -415,7 +416,7 @@ def priority_chart(gaps: pd.DataFrame, unit: str = "dimension") -> Figure:
                                ("w_foundation", GREEN, "foundation (roots first)" if g["layer"].notna().any()
                                 else "foundation"),
                                ("w_disagreement", PURPLE, "leaders and front line disagree"),
-                               ("w_customers", VERMILION, "customers rate its roots or trunk low")):
+                               ("w_customers", VERMILION, "customers rate its basics low")):
         if col == "w_customers" and not (g[col] > 0).any():
             continue  # no customer answers, or none below acceptable: no empty legend entry
         ax.barh(g["name"], g[col], left=left, color=colour, label=label, height=0.7)
@@ -423,9 +424,11 @@ def priority_chart(gaps: pd.DataFrame, unit: str = "dimension") -> Figure:
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("priority (the longer the bar, the sooner the gap is closed)")
     across = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)  # centred on the page
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), bbox_transform=across, ncol=4, frameon=False,
+    entries = len(ax.get_legend_handles_labels()[1])
+    columns = 4 if entries <= 4 else 3  # five entries in two rows of three: none cut at the page's edge
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), bbox_transform=across, ncol=columns, frameon=False,
               fontsize=8, handlelength=1.5, columnspacing=1.2)
-    ax.set_title("What makes each gap a priority", pad=20)
+    ax.set_title("What makes each gap a priority", pad=20 + 12 * (math.ceil(entries / columns) - 1))
     return fig
 
 

@@ -17,7 +17,7 @@ TERMS = [
                "see the {unit} alike."),
     ("Agreement", "Whether respondents broadly agree on a {unit}: the share of the disagreement one would expect "
                   "from random answers that is absent: 1 is full agreement, 0.7 or more counts as agreement."),
-    ("Importance", "How much respondents say a practice matters to {whom}, on its own scale."),
+    ("Importance", "How much respondents say what a question asks about matters to {whom}, on its own scale."),
     ("Wave", "A period of the roadmap (a quarter by default) with a fixed capacity; initiatives start in a wave "
              "once their prerequisites are done."),
     ("Person-weeks", "The effort of an initiative or the capacity of a wave: one person working for one week."),

@@ -138,7 +138,7 @@ def report_html(p: Planning, executed: list[Path], report_date: dt.date, review=
         report_date=f"{report_date:%d %B %Y}",
         summary=summary or executive_summary(p, report_date), glossary=glossary(model),
         dimension_word=said.dimension, dimension_title=said.Dimension,
-        has_layers=said.layers, settings=p.roadmap.settings,
+        has_layers=said.layers, has_customers=not p.engagement.customer_answers.empty, settings=p.roadmap.settings,
         parts=[notebook_body(x) for x in executed], method=model.describe_aggregation(),
         respondent_counts=list(respondent_counts(a.respondents, p.engagement.roles).itertuples(index=False)),
         weights=p.weights, catalogue=f"{catalogue.id} {catalogue.version}" if catalogue else "(none)",
